@@ -1,0 +1,88 @@
+"""ELP Exchange: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from elp import config as config_module
+from elp.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Create the app; `config` is a config class or a mapping of overrides for tests."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=True,
+    )
+    _load_config(app, config)
+    import elp.models  # noqa: F401  (every table is known before anything uses the database)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+
+    from elp import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+
+    from elp import search
+
+    search.init_app(app)
+
+    from elp.cli import register_commands
+
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _load_config(app, config):
+    if isinstance(config, dict):
+        app.config.from_object(config_module.TestingConfig)
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_module.config_from_environment())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'elp.db'}"
+    if not app.config.get("INDEX_DIR"):
+        app.config["INDEX_DIR"] = str(Path(app.instance_path) / "index")
+    if app.config["ENV_NAME"] == "production":
+        config_module.check_production_safety(app.config)
+
+
+def _bind_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+
+
+def _register_blueprints(app):
+    from elp.accounts.views import bp as accounts_bp
+    from elp.admin.views import bp as admin_bp
+    from elp.api.admin_views import bp as api_tokens_bp
+    from elp.api.views import bp as api_bp
+    from elp.offers.views import admin_bp as offers_admin_bp
+    from elp.offers.views import bp as offers_bp
+    from elp.search.saved_search_views import bp as saved_searches_bp
+    from elp.search.views import bp as search_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(api_tokens_bp, url_prefix="/admin/api-tokens")
+    app.register_blueprint(offers_bp)
+    app.register_blueprint(offers_admin_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(saved_searches_bp, url_prefix="/search/saved")

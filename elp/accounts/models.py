@@ -1,0 +1,162 @@
+"""Schools, their users, access codes and invitations."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elp.extensions import db
+from elp.timeutil import utcnow
+
+ROLE_MEMBER = "member"
+ROLE_LEAD = "lead"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_MEMBER, ROLE_LEAD, ROLE_ADMIN)
+ROLE_NAMES = {ROLE_MEMBER: "Member", ROLE_LEAD: "School lead", ROLE_ADMIN: "ELP admin"}
+
+SCHOOL_ACTIVE = "active"
+SCHOOL_SUSPENDED = "suspended"
+
+# Essex's districts by their ONS codes (GIAS "DistrictAdministrative").
+ESSEX_DISTRICTS = {
+    "E07000066": "Basildon",
+    "E07000067": "Braintree",
+    "E07000068": "Brentwood",
+    "E07000069": "Castle Point",
+    "E07000070": "Chelmsford",
+    "E07000071": "Colchester",
+    "E07000072": "Epping Forest",
+    "E07000073": "Harlow",
+    "E07000074": "Maldon",
+    "E07000075": "Rochford",
+    "E07000076": "Tendring",
+    "E07000077": "Uttlesford",
+}
+DISTRICT_NAMES = tuple(ESSEX_DISTRICTS.values())
+
+
+class School(db.Model):
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    urn: Mapped[str] = mapped_column(String(6), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    la_code: Mapped[str | None] = mapped_column(String(3))
+    la_name: Mapped[str | None] = mapped_column(String(100))
+    district_code: Mapped[str | None] = mapped_column(String(9))
+    district: Mapped[str | None] = mapped_column(String(100), index=True)
+    phase: Mapped[str | None] = mapped_column(String(60))
+    establishment_type: Mapped[str | None] = mapped_column(String(120))
+    establishment_status: Mapped[str | None] = mapped_column(String(60))
+    street: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    website: Mapped[str | None] = mapped_column(String(300))
+    trust: Mapped[str | None] = mapped_column(String(200))
+    easting: Mapped[int | None]
+    northing: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default=SCHOOL_ACTIVE)
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="school")
+
+    @property
+    def is_suspended(self):
+        return self.status == SCHOOL_SUSPENDED
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index makes email unique regardless of case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_sign_in_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[School | None] = relationship(back_populates="users")
+
+    @property
+    def is_admin(self):
+        return self.role == ROLE_ADMIN
+
+    @property
+    def is_lead(self):
+        return self.role == ROLE_LEAD
+
+    @property
+    def is_active(self):
+        """Flask-Login: a removed user or a user of a suspended school is signed out."""
+        return self.active and not (self.school and self.school.is_suspended)
+
+
+class AccessCode(db.Model):
+    """A one-time code that lets a school's first user join; only its hash is kept."""
+
+    __tablename__ = "access_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(4))  # last characters, to tell codes apart
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    redeemed_at: Mapped[datetime | None]
+    redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None]
+
+    school: Mapped[School] = relationship()
+
+    def state(self, now=None):
+        now = now or utcnow()
+        if self.revoked_at:
+            return "revoked"
+        if self.redeemed_at:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return "valid"
+
+
+class Invitation(db.Model):
+    """An emailed link that lets a colleague join a school; only the token's hash is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))  # as the lead typed it, if at all
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    school: Mapped[School] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    def state(self, now=None):
+        now = now or utcnow()
+        if self.revoked_at:
+            return "revoked"
+        if self.accepted_at:
+            return "accepted"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()

@@ -1,0 +1,92 @@
+"""The secrets behind access codes, invitation links and password-reset links."""
+
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+# No 0/O, 1/I/L: a code read out over the phone or copied from paper is typed right first time.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+HINT_LENGTH = 4
+
+
+def new_access_code():
+    """Return a random code like "7KQM-R4TX-HW2C" (about 59 bits)."""
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def normalise_access_code(code):
+    """Upper-case the code and drop spaces and hyphens, as people type it either way."""
+    return "".join(character for character in (code or "").upper() if character.isalnum())
+
+
+def access_code_hint(code):
+    return normalise_access_code(code)[-HINT_LENGTH:]
+
+
+def hash_secret(secret):
+    """Hash a long random secret for storage. It has too much entropy to guess, so no salt is
+    needed, and the hash can be looked up directly."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_access_code(code):
+    return hash_secret(normalise_access_code(code))
+
+
+def new_link_token():
+    return secrets.token_urlsafe(32)
+
+
+# Password-reset links: signed and time-limited. They carry a fingerprint of the current
+# password hash, so a link stops working once the password has been changed with it.
+
+_RESET_SALT = "password-reset"
+
+
+class ResetLinkExpired(Exception):
+    pass
+
+
+class ResetLinkInvalid(Exception):
+    pass
+
+
+def _password_fingerprint(password_hash):
+    return hash_secret(password_hash)[:16]
+
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def make_reset_token(user):
+    return _reset_serializer().dumps(
+        {"user": user.id, "password": _password_fingerprint(user.password_hash)}
+    )
+
+
+def read_reset_token(token):
+    """Return (user id, password fingerprint) from a reset link's token."""
+    max_age = current_app.config["PASSWORD_RESET_SECONDS"]
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise ResetLinkExpired() from error
+    except BadSignature as error:
+        raise ResetLinkInvalid() from error
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        raise ResetLinkInvalid()
+    return data["user"], data.get("password", "")
+
+
+def reset_token_matches_password(fingerprint, password_hash):
+    return hmac.compare_digest(str(fingerprint), _password_fingerprint(password_hash))

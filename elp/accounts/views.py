@@ -1,0 +1,271 @@
+"""Pages for joining, signing in and managing a school's users."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from elp.accounts import services
+from elp.accounts.decorators import lead_required
+from elp.accounts.forms import (
+    AcceptInvitationForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    InviteForm,
+    JoinForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from elp.accounts.models import ROLE_NAMES
+from elp.errors import InvalidInput
+from elp.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+# Per client address, on the forms that guess at secrets or send email.
+SIGN_IN_LIMIT = "10 per minute"
+JOIN_LIMIT = "10 per minute"
+PASSWORD_RESET_LIMIT = "5 per minute"
+
+
+@bp.before_app_request
+def sign_out_users_who_lost_access():
+    """Sign out, on their next request, a removed user or a user of a suspended school."""
+    # Flask-Login already treats an inactive user as not authenticated; this also tells
+    # them why and clears the session.
+    if request.endpoint == "static" or current_user.is_anonymous or current_user.is_active:
+        return None
+    school = current_user.school
+    if school is not None and school.is_suspended:
+        message = services.suspension_message(school)
+    else:
+        message = services.ACCOUNT_CLOSED
+    logout_user()
+    flash(message)
+    return redirect(url_for("accounts.sign_in"))
+
+
+def _show_error(form, error: InvalidInput):
+    """Show a refusal from a service next to the field it is about."""
+    getattr(form, error.field).errors.append(error.message)
+
+
+def _safe_next(target):
+    """Return `target` only if it is a path on this site, so sign-in cannot redirect away."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers treat a backslash as a slash and drop tabs and newlines: "/\evil" is "//evil".
+    if "\\" in target or any(ord(character) < 33 for character in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("accounts/home.html")
+    return render_template("accounts/dashboard.html", role_name=ROLE_NAMES[current_user.role])
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("accounts/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("accounts/privacy.html")
+
+
+# Signing in and out
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def sign_in():
+    next_page = _safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_page or url_for("accounts.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_in(form.email.data, form.password.data)
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            login_user(user)
+            return redirect(next_page or url_for("accounts.home"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+def sign_out():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You have signed out", "success")
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/sign_out.html", form=form)
+
+
+# Joining with an access code
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(JOIN_LIMIT, methods=["POST"])
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_access_code(
+                form.access_code.data,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            login_user(user)
+            flash(f"You have joined ELP Exchange as the lead for {user.school.name}", "success")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/join.html", form=form)
+
+
+# Colleagues
+
+
+@bp.get("/school/colleagues")
+@lead_required
+def colleagues():
+    return render_template(
+        "accounts/colleagues.html",
+        colleagues=services.colleagues(current_user.school_id),
+        invitations=services.open_invitations(current_user.school_id),
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.route("/school/colleagues/invite", methods=["GET", "POST"])
+@lead_required
+def invite_colleague():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = services.invite_colleague(
+                current_user, form.email.data, full_name=form.full_name.data
+            )
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            flash(f"Invitation sent to {invitation.email}", "success")
+            return redirect(url_for("accounts.colleagues"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.route("/school/colleagues/<int:user_id>/remove", methods=["GET", "POST"])
+@lead_required
+def remove_colleague(user_id):
+    colleague = services.find_colleague(current_user, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.remove_colleague(current_user, colleague)
+        flash(f"{colleague.full_name} has been removed and can no longer sign in", "success")
+        return redirect(url_for("accounts.colleagues"))
+    return render_template("accounts/remove_colleague.html", colleague=colleague, form=form)
+
+
+@bp.route("/school/colleagues/invitations/<int:invitation_id>/cancel", methods=["GET", "POST"])
+@lead_required
+def cancel_invitation(invitation_id):
+    invitation = services.find_school_invitation(current_user, invitation_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.cancel_invitation(current_user, invitation)
+        flash(f"The invitation to {invitation.email} has been cancelled", "success")
+        return redirect(url_for("accounts.colleagues"))
+    return render_template("accounts/cancel_invitation.html", invitation=invitation, form=form)
+
+
+@bp.route("/invitations/<invitation_token>", methods=["GET", "POST"])
+@limiter.limit(JOIN_LIMIT, methods=["POST"])
+def accept_invitation(invitation_token):
+    try:
+        invitation = services.open_invitation(invitation_token)
+    except services.LinkUnusable as problem:
+        return _link_unusable(problem, "Sign in", url_for("accounts.sign_in"))
+    form = AcceptInvitationForm(full_name=invitation.full_name)
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                invitation_token,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data,
+                password=form.password.data,
+            )
+        except InvalidInput as error:
+            _show_error(form, error)
+        except services.LinkUnusable as problem:
+            return _link_unusable(problem, "Sign in", url_for("accounts.sign_in"))
+        else:
+            login_user(user)
+            flash(f"Welcome to ELP Exchange. You are now a member of {user.school.name}", "success")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _link_unusable(problem, next_step_text, next_step_href):
+    page = render_template(
+        "accounts/link_unusable.html",
+        problem=problem,
+        next_step_text=next_step_text,
+        next_step_href=next_step_href,
+    )
+    return page, problem.status
+
+
+# Forgotten passwords
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(PASSWORD_RESET_LIMIT, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<reset_token>", methods=["GET", "POST"])
+@limiter.limit(PASSWORD_RESET_LIMIT, methods=["POST"])
+def reset_password(reset_token):
+    try:
+        user = services.user_for_reset_link(reset_token)
+    except services.LinkUnusable as problem:
+        return _link_unusable(problem, "Ask for a new link", url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(reset_token, form.password.data)
+        except InvalidInput as error:
+            _show_error(form, error)
+        else:
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password", "success")
+            return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form, user=user)

@@ -1,0 +1,113 @@
+"""ELP admin pages for schools: list, add, suspend, and their access codes (routes on the
+admin blueprint)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from elp.accounts import services
+from elp.accounts.decorators import admin_required
+from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
+from elp.admin.forms import SchoolForm, SuspendSchoolForm
+from elp.admin.views import bp
+from elp.errors import InvalidInput
+from elp.extensions import db
+
+
+@bp.get("/schools")
+@admin_required
+def schools():
+    query = request.args.get("q", "").strip()
+    district = request.args.get("district", "")
+    if district not in DISTRICT_NAMES:
+        district = ""
+    page = request.args.get("page", 1, type=int)
+    results, user_counts = services.search_schools(query, district, max(page, 1))
+    return render_template(
+        "admin/schools.html",
+        results=results,
+        user_counts=user_counts,
+        query=query,
+        district=district,
+        districts=DISTRICT_NAMES,
+    )
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@admin_required
+def add_school():
+    form = SchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = services.add_school(
+                current_user,
+                urn=form.urn.data,
+                name=form.name.data,
+                district=form.district.data,
+                phase=form.phase.data,
+                establishment_type=form.establishment_type.data,
+                postcode=form.postcode.data,
+                easting=int(form.easting.data) if form.easting.data else None,
+                northing=int(form.northing.data) if form.northing.data else None,
+            )
+        except InvalidInput as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(f"{school.name} has been added", "success")
+            return redirect(url_for("admin.school", school_id=school.id))
+    return render_template("admin/school_form.html", form=form)
+
+
+@bp.get("/schools/<int:school_id>")
+@admin_required
+def school(school_id):
+    school = db.get_or_404(School, school_id)
+    return render_template(
+        "admin/school.html",
+        school=school,
+        users=services.school_users(school),
+        access_codes=services.school_access_codes(school),
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.post("/schools/<int:school_id>/access-codes")
+@admin_required
+def issue_access_code(school_id):
+    school = db.get_or_404(School, school_id)
+    access_code, code = services.issue_access_code(school, issued_by=current_user)
+    page = render_template(
+        "admin/access_code_issued.html", school=school, access_code=access_code, code=code
+    )
+    # The code is shown this once: keep it out of every cache.
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")
+@admin_required
+def revoke_access_code(school_id, access_code_id):
+    school = db.get_or_404(School, school_id)
+    access_code = services.find_school_access_code(school, access_code_id) or abort(404)
+    services.revoke_access_code(access_code, revoked_by=current_user)
+    flash(f"The access code ending {access_code.hint} has been revoked", "success")
+    return redirect(url_for("admin.school", school_id=school.id))
+
+
+@bp.route("/schools/<int:school_id>/suspend", methods=["GET", "POST"])
+@admin_required
+def suspend_school(school_id):
+    school = db.get_or_404(School, school_id)
+    form = SuspendSchoolForm()
+    if form.validate_on_submit():
+        services.suspend_school(current_user, school, form.reason.data)
+        flash(f"{school.name} has been suspended", "success")
+        return redirect(url_for("admin.school", school_id=school.id))
+    return render_template("admin/suspend_school.html", school=school, form=form)
+
+
+@bp.post("/schools/<int:school_id>/reactivate")
+@admin_required
+def reactivate_school(school_id):
+    school = db.get_or_404(School, school_id)
+    services.reactivate_school(current_user, school)
+    flash(f"{school.name} has been reactivated", "success")
+    return redirect(url_for("admin.school", school_id=school.id))

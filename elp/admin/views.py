@@ -1,0 +1,19 @@
+"""ELP admin screens."""
+
+from flask import Blueprint, render_template
+
+from elp.accounts import services as accounts_services
+from elp.accounts.decorators import admin_required
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("admin/index.html", summary=accounts_services.admin_summary())
+
+
+# Pages in their own modules, registered on this blueprint when it is imported.
+from elp.admin import school_import_views  # noqa: E402, F401
+from elp.admin import school_views  # noqa: E402, F401

@@ -1,0 +1,24 @@
+"""The `elp` command: Flask's command group with the service's own commands."""
+
+from flask.cli import FlaskGroup
+
+
+def main():
+    from elp import create_app
+
+    FlaskGroup(create_app=create_app, help="ELP Exchange: run the site and manage its data.")()
+
+
+def register_commands(app):
+    """Register each feature's commands on the app, so `elp <command>` finds them."""
+    from elp.accounts.commands import commands as accounts_commands
+    from elp.api.commands import commands as api_commands
+    from elp.demo import demo_command
+    from elp.notifications.commands import commands as notifications_commands
+    from elp.offers.commands import commands as offers_commands
+    from elp.search.commands import commands as search_commands
+
+    for command in [*accounts_commands, *api_commands, *notifications_commands, *offers_commands,
+                    *search_commands]:
+        app.cli.add_command(command)
+    app.cli.add_command(demo_command)

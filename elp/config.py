@@ -1,0 +1,105 @@
+"""Configuration, read from ELP_* environment variables.
+
+Every setting has a working development default except the Stripe keys: without them
+service charges are invoiced offline. `ELP_ENV` chooses the configuration class
+(development, production); see docs/decisions/0002-configuration.md.
+"""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "development-only-not-secret"
+
+
+def _env(name, default=None):
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = _env("ELP_SECRET_KEY", DEFAULT_SECRET_KEY)
+    # None means "a SQLite file in the instance folder"; create_app fills it in.
+    SQLALCHEMY_DATABASE_URI = _env("ELP_DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    INDEX_DIR = _env("ELP_INDEX_DIR")
+    BASE_URL = _env("ELP_BASE_URL", "http://127.0.0.1:5000")
+
+    MAIL_SERVER = _env("ELP_MAIL_SERVER")
+    MAIL_PORT = int(_env("ELP_MAIL_PORT", "587"))
+    MAIL_USERNAME = _env("ELP_MAIL_USERNAME")
+    MAIL_PASSWORD = _env("ELP_MAIL_PASSWORD")
+    MAIL_FROM = _env("ELP_MAIL_FROM", "ELP Exchange <no-reply@elp-exchange.example>")
+    # "smtp" when a mail server is configured, otherwise "file": each email is written
+    # to the instance folder's mail/ and logged. Tests use "memory".
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
+
+    RATELIMIT_STORAGE_URI = _env("ELP_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Requests to the search API per token or signed-in user (Flask-Limiter syntax).
+    API_RATE_LIMIT = "120 per minute"
+
+    STRIPE_SECRET_KEY = _env("ELP_STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = _env("ELP_STRIPE_WEBHOOK_SECRET")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Uploads: a national GIAS extract is about 60 MB; anything larger is refused with a 413.
+    MAX_CONTENT_LENGTH = 100 * 1024 * 1024
+
+    ACCESS_CODE_DAYS = 30
+    INVITATION_DAYS = 7
+    PASSWORD_RESET_SECONDS = 60 * 60
+
+    # Refuse SQLite in production unless this is set to "1" (a single-node pilot, say).
+    ALLOW_SQLITE = _env("ELP_ALLOW_SQLITE") == "1"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    # Behind one TLS-terminating proxy: trust its X-Forwarded-For and X-Forwarded-Proto.
+    PROXY_COUNT = 1
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    WTF_CSRF_ENABLED = False
+    MAIL_BACKEND = "memory"
+    RATELIMIT_STORAGE_URI = "memory://"
+    STRIPE_SECRET_KEY = None
+    STRIPE_WEBHOOK_SECRET = None
+    BASE_URL = "http://localhost"
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def config_from_environment():
+    """Return the configuration class that ELP_ENV names (development by default)."""
+    name = _env("ELP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"ELP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    return CONFIGS[name]
+
+
+def check_production_safety(config):
+    """Refuse to start in production with an unsafe configuration."""
+    problems = []
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        problems.append("set ELP_SECRET_KEY to a long random value")
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE"):
+        problems.append("set ELP_DATABASE_URL to a PostgreSQL database (or ELP_ALLOW_SQLITE=1)")
+    if problems:
+        raise RuntimeError("ELP Exchange will not start in production: " + "; ".join(problems))

@@ -1,0 +1,57 @@
+"""Error pages in the site's own layout, and the one domain error services raise."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+
+class ActionRefused(Exception):
+    """An illegal action or transition: shown to the user as a clear message, never a 500."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ActionRefused):
+    """Input a service refuses, named by the form field it came from, so the view can show the
+    message next to that field and keep what was typed."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+
+
+ERROR_TITLES = {
+    400: "Sorry, there is a problem with that request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "Sorry, that action is not allowed here",
+    409: "Sorry, you cannot do that",
+    413: "That file is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _render(status, message=None):
+    title = ERROR_TITLES[status]
+    if _wants_json():
+        return jsonify(error=message or title), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app):
+    for status in ERROR_TITLES:
+        app.register_error_handler(status, lambda error, status=status: _render(status))
+
+    @app.errorhandler(ActionRefused)
+    def action_refused(error):
+        return _render(409, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "The form had expired. Go back, refresh the page and try again.")

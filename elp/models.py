@@ -1,0 +1,8 @@
+"""Import every feature's models, so the metadata (create_all, migrations) sees them all."""
+
+from elp.accounts import models as accounts_models  # noqa: F401
+from elp.api import models as api_models  # noqa: F401
+from elp.audit import AuditEvent  # noqa: F401
+from elp.notifications import models as notifications_models  # noqa: F401
+from elp.offers import models as offers_models  # noqa: F401
+from elp.search import models as search_models  # noqa: F401

@@ -1,0 +1,52 @@
+"""Response headers and the user loader: the security baseline every page gets."""
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elp.extensions import db, login_manager
+
+# No inline script or style anywhere: every script and stylesheet is served from static/.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    from elp.accounts.models import User
+
+    return db.session.get(User, int(user_id))
+
+
+def _set_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+    return response
+
+
+def register(app):
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        # Client address (for rate limits) and https scheme come from the proxy's headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.after_request(_set_headers)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.after_request(_set_hsts)
+
+
+def _set_hsts(response):
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response

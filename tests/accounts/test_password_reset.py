@@ -1,0 +1,144 @@
+"""A user who forgot their password gets a time-limited, single-use link by email."""
+
+import re
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+from elp.accounts.models import User
+from elp.accounts.passwords import password_matches
+from elp.audit import AuditEvent
+from tests.factories import PASSWORD, make_member
+
+NEW_PASSWORD = "five little ducks went swimming"
+SENT = "If an account exists for {email}, we have sent a link to reset the password"
+
+
+@pytest.fixture
+def member(db):
+    return make_member(email="jo@school.example", full_name="Jo Bloggs")
+
+
+def ask_for_link(client, email):
+    return client.post("/forgot-password", data={"email": email})
+
+
+def reset_link(message):
+    return re.search(r"http://localhost(/reset-password/\S+)", message.get_content()).group(1)
+
+
+def reset(client, link, password=NEW_PASSWORD, confirm=None):
+    return client.post(link, data={"password": password, "confirm_password": confirm or password})
+
+
+def test_the_answer_is_the_same_whether_or_not_the_email_has_an_account(
+    client, db, member, sent_emails
+):
+    known = ask_for_link(client, "jo@school.example")
+    unknown = ask_for_link(client, "nobody@school.example")
+
+    assert known.status_code == unknown.status_code == 200
+    assert SENT.format(email="jo@school.example").encode() in known.data
+    assert SENT.format(email="nobody@school.example").encode() in unknown.data
+    assert known.data.replace(b"jo@", b"") == unknown.data.replace(b"nobody@", b"")
+    assert [message["To"] for message in sent_emails] == ["jo@school.example"]
+
+
+def test_a_removed_user_is_sent_nothing(client, db, sent_emails):
+    make_member(email="gone@school.example", active=False)
+    response = ask_for_link(client, "gone@school.example")
+    assert SENT.format(email="gone@school.example").encode() in response.data
+    assert sent_emails == []
+
+
+def test_a_user_resets_their_password_with_the_emailed_link(client, db, member, sent_emails):
+    ask_for_link(client, "JO@school.example")
+    [message] = sent_emails
+    assert "Reset your ELP Exchange password" in message["Subject"]
+    assert "Dear Jo Bloggs" in message.get_content()
+    link = reset_link(message)
+
+    assert b"Choose a new password" in client.get(link).data
+    response = reset(client, link)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in"
+    assert b"Your password has been changed" in client.get("/sign-in").data
+    user = db.session.get(User, member.id)
+    assert password_matches(user.password_hash, NEW_PASSWORD)
+    assert not password_matches(user.password_hash, PASSWORD)
+    event = db.session.scalars(db.select(AuditEvent)).one()
+    assert (event.action, event.subject_id) == ("user.password_reset", member.id)
+    signing_in = client.post(
+        "/sign-in", data={"email": "jo@school.example", "password": NEW_PASSWORD}
+    )
+    assert signing_in.status_code == 302
+
+
+def test_a_link_works_only_once(client, db, member, sent_emails):
+    ask_for_link(client, "jo@school.example")
+    link = reset_link(sent_emails[0])
+    reset(client, link)
+
+    response = client.get(link)
+    assert response.status_code == 410
+    assert b"This link to reset your password has already been used" in response.data
+    again = reset(client, link, "another new password entirely")
+    assert again.status_code == 410
+    assert password_matches(db.session.get(User, member.id).password_hash, NEW_PASSWORD)
+
+
+def test_an_expired_link_gets_a_clear_page_offering_a_new_one(app, client, db, member, sent_emails):
+    ask_for_link(client, "jo@school.example")
+    link = reset_link(sent_emails[0])
+    app.config["PASSWORD_RESET_SECONDS"] = -1
+    try:
+        response = client.get(link)
+        posted = reset(client, link)
+    finally:
+        app.config["PASSWORD_RESET_SECONDS"] = 60 * 60
+
+    assert response.status_code == posted.status_code == 410
+    assert b"This link to reset your password has expired" in response.data
+    assert b'href="/forgot-password">Ask for a new link' in response.data
+    assert password_matches(db.session.get(User, member.id).password_hash, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        "eyJ1c2VyIjoxfQ.broken.signature",
+    ],
+)
+def test_a_broken_link_gets_a_clear_page(client, db, member, token):
+    response = client.get(f"/reset-password/{token}")
+    assert response.status_code == 404
+    assert b"This link to reset your password is not valid" in response.data
+    assert b"Ask for a new link" in response.data
+
+
+def test_a_link_signed_with_another_key_is_not_valid(client, db, member):
+    forged = URLSafeTimedSerializer("someone else's key", salt="password-reset").dumps(
+        {"user": member.id, "password": ""}
+    )
+    assert client.get(f"/reset-password/{forged}").status_code == 404
+
+
+def test_a_weak_new_password_is_refused_and_the_link_still_works(client, db, member, sent_emails):
+    ask_for_link(client, "jo@school.example")
+    link = reset_link(sent_emails[0])
+
+    weak = reset(client, link, "password1234")
+    mismatched = reset(client, link, NEW_PASSWORD, "something else entirely")
+
+    assert b"Password is too easy to guess" in weak.data
+    assert b"The passwords do not match" in mismatched.data
+    assert b"password1234" not in weak.data
+    assert password_matches(db.session.get(User, member.id).password_hash, PASSWORD)
+    assert reset(client, link).status_code == 302
+
+
+def test_asking_for_links_is_rate_limited(client, db, member):
+    statuses = [ask_for_link(client, "jo@school.example").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]

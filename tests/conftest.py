@@ -1,0 +1,140 @@
+"""Fixtures shared by every test: app, client, db, login_as, and the network guard.
+
+Tests run on SQLite by default; set ELP_TEST_DATABASE_URL to a PostgreSQL URL
+(postgresql+psycopg://…) to run the same suite there.
+"""
+
+import os
+import socket
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from elp import create_app
+from elp.extensions import db as _db
+from elp.extensions import limiter
+from elp.notifications import mailer
+from elp.search import sync as search_sync
+
+LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that opens a network connection other than to this machine."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def check(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOCAL_HOSTS:
+            raise RuntimeError(f"Tests may not open network connections (to {address!r}).")
+
+    def guarded_connect(sock, address):
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def guarded_connect_ex(sock, address):
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("ELP_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the session; each test starts from empty tables."""
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "INDEX_DIR": str(instance / "index"),
+        }
+    )
+    app.instance_path = str(instance)
+    with app.app_context():
+        _build_schema()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _build_schema():
+    """Build the schema through the migrations, as `elp db upgrade` does.
+
+    create_all afterwards adds any table a feature has added since the last revision;
+    tests/test_migrations.py fails until the revision catches up.
+    """
+    _db.drop_all()
+    with _db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    flask_migrate.upgrade()
+    _db.create_all()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Empty every table, the search index, the sent-mail list and the rate limits after each test."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        search_sync.reset_index(app)
+        limiter.reset()
+    mailer.sent_messages.clear()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside an app context."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in on the test client without going through the sign-in page."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        # Requests made inside the test's app context share its `g`, where Flask-Login keeps
+        # the user it loaded: forget it, so the next request loads this user.
+        if has_app_context():
+            g.pop("_login_user", None)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def sent_emails():
+    """The emails the service sent during the test (the memory mail backend)."""
+    return mailer.sent_messages
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,64 @@
+"""Emails wait in the outbox until their transaction commits, and are sent once."""
+
+import pytest
+from jinja2 import DictLoader
+
+from elp.extensions import db as _db
+from elp.notifications import mailer
+from elp.notifications.models import OutboxEmail
+from elp.notifications.services import deliver_outbox, queue_email
+
+
+@pytest.fixture(autouse=True)
+def test_message_template(app, monkeypatch):
+    """A throwaway email template, so these tests do not depend on any feature's emails."""
+    template = DictLoader({"emails/test_message.txt": "Hello {{ name }}, this is a test."})
+    monkeypatch.setattr(app.jinja_loader, "loaders", [template, *app.jinja_loader.loaders])
+
+
+def _queue(app):
+    with app.test_request_context():
+        return queue_email("head@school.example", "Test subject", "test_message", name="Ada")
+
+
+def test_a_rolled_back_email_is_never_sent(app, db, sent_emails):
+    _queue(app)
+    _db.session.rollback()
+    assert deliver_outbox() == 0
+    assert sent_emails == []
+
+
+def test_a_committed_email_is_sent_once(app, db, sent_emails):
+    _queue(app)
+    _db.session.commit()
+    assert deliver_outbox() == 1
+    assert deliver_outbox() == 0
+    assert len(sent_emails) == 1
+    assert sent_emails[0]["Subject"] == "Test subject"
+    assert "Ada" in sent_emails[0].get_content()
+
+
+def test_a_failed_send_stays_queued_for_the_next_delivery(app, db, sent_emails, monkeypatch):
+    _queue(app)
+    _db.session.commit()
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "broken")
+    monkeypatch.setitem(mailer.BACKENDS, "broken", _refuse)
+    assert deliver_outbox() == 0
+    email = _db.session.scalar(_db.select(OutboxEmail))
+    assert email.sent_at is None and "refused" in email.last_error
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+    assert deliver_outbox() == 1
+    assert len(sent_emails) == 1
+
+
+def test_deliver_mail_command_sends_what_is_queued(app, db, runner, sent_emails):
+    _queue(app)
+    _db.session.commit()
+    result = runner.invoke(args=["deliver-mail"])
+    assert result.exit_code == 0
+    assert "Sent 1 queued email." in result.output
+    assert len(sent_emails) == 1
+
+
+def _refuse(email):
+    raise ConnectionRefusedError("refused by the mail server")

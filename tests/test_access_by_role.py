@@ -1,0 +1,186 @@
+"""Every route, requested by every kind of visitor, answers with the status we expect.
+
+Each row is (method, URL rule exactly as Flask registers it, expected statuses). The
+statuses are for, in order: anonymous, a member of school A, the lead of school A, a member
+of school B, an ELP admin. Objects in URLs belong to school A (see `url_values`), so a
+school B column proves another school is kept out. POSTs are sent with an empty form.
+
+Add a row for every route you add, in your feature's section; `test_every_route_is_listed`
+fails until you do. Add the objects your URLs need to `url_values`.
+"""
+
+import re
+
+import pytest
+
+from elp.accounts import tokens
+from elp.accounts.models import AccessCode, Invitation
+from elp.api import services as api_services
+from elp.extensions import db as _db
+from elp.search import saved_searches
+from elp.timeutil import utcnow
+from tests.factories import days, make_admin, make_lead, make_member, make_offer, make_school
+
+ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
+INVITATION_TOKEN = "invitation-token-for-school-a"
+
+#        method  rule                                                   anon member_a lead_a member_b admin
+ROUTES = [
+    # accounts
+    ("GET",  "/",                                                       (200, 200, 200, 200, 200)),
+    ("GET",  "/accessibility",                                          (200, 200, 200, 200, 200)),
+    ("GET",  "/privacy",                                                (200, 200, 200, 200, 200)),
+    ("GET",  "/sign-in",                                                (200, 302, 302, 302, 302)),
+    ("POST", "/sign-in",                                                (200, 302, 302, 302, 302)),
+    ("GET",  "/sign-out",                                               (302, 200, 200, 200, 200)),
+    ("POST", "/sign-out",                                               (302, 302, 302, 302, 302)),
+    ("GET",  "/join",                                                   (200, 200, 200, 200, 200)),
+    ("POST", "/join",                                                   (200, 200, 200, 200, 200)),
+    ("GET",  "/forgot-password",                                        (200, 200, 200, 200, 200)),
+    ("POST", "/forgot-password",                                        (200, 200, 200, 200, 200)),
+    ("GET",  "/reset-password/<reset_token>",                           (200, 200, 200, 200, 200)),
+    ("POST", "/reset-password/<reset_token>",                           (200, 200, 200, 200, 200)),
+    ("GET",  "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
+    ("POST", "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
+    ("GET",  "/school/colleagues",                                      (302, 403, 200, 403, 403)),
+    ("GET",  "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
+    ("GET",  "/school/colleagues/<int:user_id>/remove",                 (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/<int:user_id>/remove",                 (302, 403, 302, 403, 403)),
+    ("GET",  "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 302, 403, 403)),
+    # admin
+    ("GET",  "/admin/",                                                 (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools",                                          (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/new",                                      (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/new",                                      (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>",                          (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/<int:school_id>/access-codes",             (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke",
+                                                                        (302, 403, 403, 403, 302)),
+    ("GET",  "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
+    # School A is active, so reactivating it is refused: 409 shows the admin got through.
+    ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
+    ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    # offers (school A's offer is a draft: school B gets a 404, as for any offer it may not see)
+    ("GET",  "/offers/mine",                                            (302, 200, 200, 200, 403)),
+    ("GET",  "/offers/new",                                             (302, 200, 200, 200, 403)),
+    ("POST", "/offers/new",                                             (302, 200, 200, 200, 403)),
+    ("GET",  "/offers/<int:offer_id>",                                  (302, 200, 200, 404, 200)),
+    ("GET",  "/offers/<int:offer_id>/preview",                          (302, 200, 200, 404, 403)),
+    ("GET",  "/offers/<int:offer_id>/edit",                             (302, 200, 200, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/edit",                             (302, 200, 200, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/<any(publish, pause, resume, archive):action>",
+                                                                        (302, 302, 302, 404, 403)),
+    ("GET",  "/admin/offers",                                           (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 200)),
+    # The offer is not hidden, so unhiding it is refused: 409 shows the admin got through.
+    ("POST", "/admin/offers/<int:offer_id>/unhide",                     (302, 403, 403, 403, 409)),
+    ("GET",  "/admin/offers/import",                                    (302, 403, 403, 403, 200)),
+    ("POST", "/admin/offers/import",                                    (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/categories",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/categories",                                       (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
+    ("POST", "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
+    # search
+    ("GET",  "/search",                                                 (302, 200, 200, 200, 200)),
+    ("GET",  "/search?q=phonics&phase=KS1&sort=distance",               (302, 200, 200, 200, 200)),
+    # Saved searches belong to one user: the lead of the same school gets a 404 too.
+    ("GET",  "/search/saved",                                           (302, 200, 200, 200, 403)),
+    ("POST", "/search/saved",                                           (302, 302, 302, 302, 403)),
+    ("POST", "/search/saved/<int:saved_search_id>/delete",              (302, 302, 404, 404, 403)),
+    ("POST", "/search/saved/<int:saved_search_id>/alerts",              (302, 302, 404, 404, 403)),
+    ("GET",  "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
+    ("POST", "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
+    # api
+    ("GET",  "/api/v1/offers",                                          (401, 200, 200, 200, 200)),
+    ("GET",  "/api/v1/openapi.json",                                    (200, 200, 200, 200, 200)),
+    ("GET",  "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/api-tokens/<int:token_id>/revoke",                 (302, 403, 403, 403, 302)),
+]
+
+
+@pytest.fixture
+def url_values(db):
+    """The people who visit, and the objects routes point at (all belonging to school A)."""
+    school_a = make_school(name="School A")
+    school_b = make_school(name="School B")
+    member_a = make_member(school_a)
+    lead_a = make_lead(school_a)
+    people = {
+        "anonymous": None,
+        "member_a": member_a,
+        "lead_a": lead_a,
+        "member_b": make_member(school_b),
+        "admin": make_admin(),
+    }
+    invitation = Invitation(
+        school=school_a,
+        email="new.colleague@school-a.example",
+        token_hash=tokens.hash_secret(INVITATION_TOKEN),
+        invited_by=lead_a,
+        expires_at=utcnow() + days(7),
+    )
+    access_code = AccessCode(
+        school=school_a,
+        code_hash=tokens.hash_access_code("AAAA-BBBB-CCCC"),
+        hint="CCCC",
+        expires_at=utcnow() + days(30),
+    )
+    _db.session.add_all([invitation, access_code])
+    _db.session.commit()
+    saved_search, _ = saved_searches.save_search(member_a, {"q": "phonics"})
+    api_token, _ = api_services.issue_token("Dashboard")
+    offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    values = {
+        "school_id": school_a.id,
+        "user_id": member_a.id,
+        "invitation_id": invitation.id,
+        "invitation_token": INVITATION_TOKEN,
+        "access_code_id": access_code.id,
+        "reset_token": tokens.make_reset_token(member_a),
+        "saved_search_id": saved_search.id,
+        "unsubscribe_token": saved_searches.unsubscribe_token(saved_search),
+        "token_id": api_token.id,
+        "offer_id": offer.id,
+        "action": "publish",
+        "category_id": offer.category_id,
+    }
+    return people, values
+
+
+def build_url(rule, values):
+    """Fill a rule's <converter:name> parts from `values`."""
+    return re.sub(r"<(?:[^<>]*:)?(\w+)>", lambda part: str(values[part.group(1)]), rule)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "rule", "expected"),
+    ROUTES,
+    ids=[f"{method} {rule}" for method, rule, _ in ROUTES],
+)
+def test_each_route_answers_each_role_as_expected(
+    client, login_as, url_values, method, rule, expected, role
+):
+    people, values = url_values
+    if people[role] is not None:
+        login_as(people[role])
+    response = client.open(build_url(rule, values), method=method, data={})
+    assert response.status_code == expected[ROLES.index(role)]
+
+
+def test_every_route_is_listed(app):
+    listed = {(method, rule) for method, rule, _ in ROUTES}
+    missing = [
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if (method, rule.rule) not in listed
+    ]
+    assert missing == [], "add these routes to ROUTES in tests/test_access_by_role.py"

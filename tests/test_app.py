@@ -1,0 +1,80 @@
+import pytest
+
+from elp import create_app
+from elp.config import ProductionConfig
+
+
+def test_home_page_renders(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"ELP Exchange" in response.data
+
+
+def test_unknown_page_is_a_404_in_the_site_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+    assert b"Skip to main content" in response.data
+
+
+def test_every_response_carries_a_content_security_policy_without_inline_script(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_production_refuses_to_start_with_the_default_secret_key(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "development-only-not-secret")
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://x/y")
+    with pytest.raises(RuntimeError, match="ELP_SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_production_refuses_sqlite_unless_told(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite:///x.db")
+    monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", False)
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        create_app(ProductionConfig)
+    monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    app = create_app(ProductionConfig)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_refused_action_is_a_clear_409_not_a_500():
+    from elp.errors import ActionRefused
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    @app.get("/_test/refuse")
+    def refuse():
+        raise ActionRefused("An archived offer cannot be published.")
+
+    response = app.test_client().get("/_test/refuse")
+    assert response.status_code == 409
+    assert b"An archived offer cannot be published." in response.data
+
+
+def test_production_trusts_one_proxy_for_the_client_address(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
+    monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    app = create_app(ProductionConfig)
+
+    @app.get("/_test/address")
+    def address():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/_test/address", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    assert response.text == "203.0.113.9 https"
+
+
+def test_an_oversized_upload_is_refused_with_a_clear_page():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MAX_CONTENT_LENGTH": 1000})
+    response = app.test_client().post("/sign-in", data={"email": "x" * 2000})
+    assert response.status_code == 413
+    assert b"That file is too large" in response.data

@@ -1,0 +1,3 @@
+from elp import create_app
+
+app = create_app()

@@ -1,0 +1,181 @@
+"""Offer pages: a school writes and manages its offers; anyone signed in reads them;
+ELP admins moderate offers, keep the categories and import the Offers CSV."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from elp.accounts.decorators import admin_required, school_user_required
+from elp.extensions import db
+from elp.offers import offer_import, services
+from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
+from elp.offers.markdown import render_markdown
+from elp.offers.models import DELIVERY_MODES, STATUSES, Category, Offer
+
+bp = Blueprint("offers", __name__, url_prefix="/offers")
+admin_bp = Blueprint("offers_admin", __name__, url_prefix="/admin")
+bp.add_app_template_filter(render_markdown, "offer_markdown")
+bp.add_app_template_global(DELIVERY_MODES, "delivery_modes")
+
+# --- The offering school ------------------------------------------------------------------
+
+
+@bp.get("/mine")
+@school_user_required
+def mine():
+    status = request.args.get("status", "all")
+    status = status if status in STATUSES else "all"
+    sort = request.args.get("sort", "updated")
+    sort = sort if sort in services.SORTS else "updated"
+    school = current_user.school
+    return render_template(
+        "offers/mine.html",
+        offers=services.school_offers(school, None if status == "all" else status, sort),
+        hidden_offers=services.hidden_offers(school),
+        counts=services.status_counts(school),
+        status=status,
+        sort=sort,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@school_user_required
+def new():
+    form = OfferForm(school=current_user.school)
+    if form.validate_on_submit():
+        offer = services.create_offer(current_user.school, form.details, current_user)
+        flash("Your offer has been saved as a draft", "success")
+        return redirect(url_for(".show", offer_id=offer.id))
+    return render_template("offers/form.html", form=form, offer=None)
+
+
+@bp.route("/<int:offer_id>/edit", methods=["GET", "POST"])
+@school_user_required
+def edit(offer_id):
+    offer = services.offer_of_own_school(offer_id, current_user)
+    services.check_allowed(offer, "edit")
+    form = OfferForm.for_offer(offer)
+    if form.validate_on_submit():
+        changed = services.update_offer(offer, form.details, current_user)
+        flash(
+            "Your changes have been saved" if changed else "You did not change anything", "success"
+        )
+        return redirect(url_for(".show", offer_id=offer.id))
+    return render_template("offers/form.html", form=form, offer=offer)
+
+
+@bp.get("/<int:offer_id>/preview")
+@school_user_required
+def preview(offer_id):
+    offer = services.offer_of_own_school(offer_id, current_user)
+    return render_template(
+        "offers/preview.html", offer=offer, actions=services.available_actions(offer)
+    )
+
+
+@bp.post("/<int:offer_id>/<any(publish, pause, resume, archive):action>")
+@school_user_required
+def change_status(offer_id, action):
+    offer = services.offer_of_own_school(offer_id, current_user)
+    transition = services.change_status(offer, action, current_user)
+    flash(f"Your offer has been {transition.done}", "success")
+    return redirect(url_for(".show", offer_id=offer.id))
+
+
+# --- Everyone signed in -------------------------------------------------------------------
+
+
+@bp.get("/<int:offer_id>")
+@login_required
+def show(offer_id):
+    offer = services.offer_for_viewer(offer_id, current_user)
+    own = offer.school_id == current_user.school_id
+    return render_template(
+        "offers/show.html",
+        offer=offer,
+        own=own,
+        actions=services.available_actions(offer) if own else [],
+    )
+
+
+# --- ELP admins ---------------------------------------------------------------------------
+
+
+@admin_bp.get("/offers")
+@admin_required
+def offers():
+    filters = {
+        "status": request.args.get("status") or None,
+        "category_id": request.args.get("category", type=int),
+        "moderation": request.args.get("moderation") or None,
+        "text": (request.args.get("q") or "").strip() or None,
+    }
+    page = services.admin_offers(page=request.args.get("page", 1, type=int), **filters)
+    return render_template(
+        "offers/admin_offers.html", page=page, filters=filters, categories=services.categories()
+    )
+
+
+@admin_bp.route("/offers/<int:offer_id>/hide", methods=["GET", "POST"])
+@admin_required
+def hide(offer_id):
+    offer = db.get_or_404(Offer, offer_id)
+    form = HideOfferForm()
+    if form.validate_on_submit():
+        services.hide_offer(offer, form.reason.data, current_user)
+        flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
+        return redirect(url_for(".offers"))
+    return render_template("offers/admin_hide.html", form=form, offer=offer)
+
+
+@admin_bp.post("/offers/<int:offer_id>/unhide")
+@admin_required
+def unhide(offer_id):
+    offer = db.get_or_404(Offer, offer_id)
+    services.unhide_offer(offer, current_user)
+    flash(f"‘{offer.title}’ is no longer hidden", "success")
+    return redirect(url_for(".offers"))
+
+
+@admin_bp.route("/offers/import", methods=["GET", "POST"])
+@admin_required
+def import_offers():
+    form = OfferImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            rows = offer_import.read_offer_rows(form.file.data.read())
+        except offer_import.ImportRefused as refusal:
+            form.file.errors.append(str(refusal))
+        else:
+            report = offer_import.import_offers(
+                rows, skip_invalid=form.skip_invalid.data, actor=current_user
+            )
+    return render_template("offers/admin_import.html", form=form, report=report)
+
+
+@admin_bp.route("/categories", methods=["GET", "POST"])
+@admin_required
+def categories():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        category = services.add_category(form.name.data, current_user)
+        flash(f"Category ‘{category.name}’ added", "success")
+        return redirect(url_for(".categories"))
+    return render_template(
+        "offers/admin_categories.html",
+        form=form,
+        categories=services.categories(),
+        offer_counts=services.offer_counts_by_category(),
+    )
+
+
+@admin_bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@admin_required
+def rename_category(category_id):
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm(category=category, data={"name": category.name})
+    if form.validate_on_submit():
+        services.rename_category(category, form.name.data, current_user)
+        flash(f"Category renamed to ‘{category.name}’", "success")
+        return redirect(url_for(".categories"))
+    return render_template("offers/admin_rename_category.html", form=form, category=category)

@@ -1,0 +1,290 @@
+"""The OpenAPI 3.1 document for the search API, written by hand.
+
+Kept next to the code it describes; tests/api/test_api_openapi.py validates it and checks real
+responses against its schemas, so the two cannot drift apart. Categories are filled in from
+the database when the document is served, because ELP admins may add categories.
+"""
+
+from elp.accounts.models import DISTRICT_NAMES
+from elp.offers.models import DELIVERY_MODES, PHASES, UNITS
+
+API_VERSION = "1.0.0"
+FACET_NAMES = ("category", "phase", "district", "mode")
+
+DESCRIPTION = """\
+Search the published offers of expertise that Essex schools share through ELP Exchange.
+
+**Access.** Send an API token issued by an ELP admin as `Authorization: Bearer <token>`, or
+call the API from a browser signed in to ELP Exchange. Anything else gets a 401.
+
+**Rate limit.** Each token, or each signed-in user, may make a limited number of requests a
+minute (the `X-RateLimit-*` headers say how many are left); past it the API answers 429 with a
+`Retry-After` header.
+
+**Errors** are always JSON: `{"error": "<a clear message>"}`. An unknown filter value, a
+`max_price` that is not an amount in pounds, a `page` that is not a whole number from 1 to
+10000, or an unknown `sort` is refused with a 400 that names the parameter and what it accepts.
+Parameters the API does not know are ignored. The words in `q` are never an error: search
+syntax the engine cannot read is searched as plain words.
+
+**Notices.** When the API had to change what was asked — for example `sort=distance` from an
+API token, which has no school to measure from, is sorted by relevance instead — it says so in
+one `ELP-Notice` response header per notice. The body keeps its usual shape.
+
+Only published offers that ELP has not hidden are ever returned. Results come 20 to a page; a
+page past the last one has no results.
+"""
+
+
+def openapi_document(category_names, base_url):
+    """Return the OpenAPI document, with the current category names as the category enum."""
+    category_names = sorted(category_names)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ELP Exchange search API",
+            "version": API_VERSION,
+            "description": DESCRIPTION,
+        },
+        "servers": [{"url": base_url.rstrip("/")}],
+        "security": [{"bearerToken": []}, {"signedInSession": []}],
+        "paths": {
+            "/api/v1/offers": {
+                "get": {
+                    "operationId": "searchOffers",
+                    "summary": "Search published offers of expertise",
+                    "parameters": _search_parameters(category_names),
+                    "responses": {
+                        "200": {
+                            "description": "One page of matching offers, with facet counts.",
+                            "headers": {
+                                "ELP-Notice": {
+                                    "description": "A change the API made to the request, "
+                                    "such as a sort it could not apply (one header per notice).",
+                                    "schema": {"type": "string"},
+                                },
+                                **_rate_limit_headers(),
+                            },
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SearchResults"}
+                                }
+                            },
+                        },
+                        "400": _error_response("A parameter has a value the API does not accept."),
+                        "401": {
+                            **_error_response(
+                                "No token or session, or the token is unknown or revoked."
+                            ),
+                            "headers": {
+                                "WWW-Authenticate": {
+                                    "description": "Always `Bearer …`, as RFC 6750 says.",
+                                    "schema": {"type": "string"},
+                                }
+                            },
+                        },
+                        "429": {
+                            **_error_response("Too many requests for this token or user."),
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "Seconds to wait before trying again.",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                        },
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApiDocument",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token an ELP admin issued (it starts `elp_`).",
+                },
+                "signedInSession": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The session of a user signed in to ELP Exchange.",
+                },
+            },
+            "schemas": _schemas(category_names),
+        },
+    }
+
+
+def _search_parameters(category_names):
+    return [
+        _parameter(
+            "q",
+            "Words to search for, e.g. `phonics KS1` or `autism outreach`; empty finds all.",
+            {"type": "string"},
+        ),
+        _parameter("category", "Offers in this category.", _names(category_names)),
+        _parameter("phase", "Offers for this phase of education.", _names(PHASES)),
+        _parameter(
+            "district",
+            "Offers that serve this Essex district, including offers that serve all of Essex.",
+            _names(DISTRICT_NAMES),
+        ),
+        _parameter(
+            "mode",
+            "Offers delivered this way (the offers CSV's delivery-mode tokens).",
+            _names(DELIVERY_MODES),
+        ),
+        _parameter(
+            "max_price",
+            "Highest price per unit, in pounds (`350` or `350.00`). Offers with a price on "
+            "request have no price, so they are left out when this is given.",
+            {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["350", "350.00"]},
+        ),
+        _parameter(
+            "sort",
+            "`relevance` (best match first), `price` (lowest first), `newest`, or `distance` "
+            "(nearest to the signed-in user's school first; an API token has no school, so "
+            "`distance` is sorted by relevance with an `ELP-Notice` header).",
+            {**_names(("relevance", "price", "newest", "distance")), "default": "relevance"},
+        ),
+        _parameter(
+            "page",
+            "Page of results, 20 to a page.",
+            {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+        ),
+    ]
+
+
+def _parameter(name, description, schema):
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _names(names):
+    return {"type": "string", "enum": list(names)}
+
+
+def _rate_limit_headers():
+    return {
+        header: {"description": description, "schema": {"type": "integer"}}
+        for header, description in (
+            ("X-RateLimit-Limit", "Requests allowed in the current window."),
+            ("X-RateLimit-Remaining", "Requests left in the current window."),
+            ("X-RateLimit-Reset", "When the window resets, in seconds since the epoch."),
+        )
+    }
+
+
+def _error_response(description):
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _facet(names):
+    return {
+        "type": "object",
+        "propertyNames": {"enum": list(names)},
+        "additionalProperties": {"type": "integer", "minimum": 0},
+    }
+
+
+def _schemas(category_names):
+    return {
+        "SearchResults": {
+            "type": "object",
+            "required": ["total", "page", "pages", "results", "facets", "did_you_mean"],
+            "additionalProperties": False,
+            "properties": {
+                "total": {"type": "integer", "minimum": 0, "description": "Matching offers."},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Pages of results (1 when nothing matched).",
+                },
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Offer"}},
+                "facets": {
+                    "type": "object",
+                    "description": "For each filter, how many matching offers have each value.",
+                    "required": list(FACET_NAMES),
+                    "additionalProperties": False,
+                    "properties": {
+                        "category": _facet(category_names),
+                        "phase": _facet(PHASES),
+                        "district": _facet(DISTRICT_NAMES),
+                        "mode": _facet(DELIVERY_MODES),
+                    },
+                },
+                "did_you_mean": {
+                    "type": ["string", "null"],
+                    "description": "A corrected query when words looked misspelt, else null.",
+                },
+            },
+        },
+        "Offer": {
+            "type": "object",
+            "required": [
+                "id",
+                "title",
+                "summary",
+                "school",
+                "district",
+                "snippet",
+                "price_pence",
+                "unit",
+                "url",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "school": {"type": "string", "description": "The offering school's name."},
+                "district": {
+                    "type": ["string", "null"],
+                    "description": "The offering school's district.",
+                },
+                "snippet": {
+                    "type": "string",
+                    "description": "HTML: a passage of the offer, escaped, matching words marked.",
+                },
+                "price_pence": {
+                    "type": ["integer", "null"],
+                    "minimum": 0,
+                    "description": "Price per unit in pence; null means price on request.",
+                },
+                "unit": {"type": "string", "enum": list(UNITS)},
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "The offer's page on ELP Exchange.",
+                },
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "additionalProperties": False,
+            "properties": {"error": {"type": "string"}},
+        },
+    }

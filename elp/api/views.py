@@ -1,0 +1,212 @@
+"""The JSON search API: GET /api/v1/offers and its OpenAPI document.
+
+Decisions (docs/api.md): invalid parameter values are refused with a 400, never guessed at;
+a bearer token in the Authorization header wins over a session cookie; every error is JSON.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from elp.accounts.models import DISTRICT_NAMES
+from elp.api import services
+from elp.api.openapi import FACET_NAMES, openapi_document
+from elp.extensions import db, limiter
+from elp.money import MoneyError, parse_pounds
+from elp.offers.models import DELIVERY_MODES, PHASES, Category
+from elp.search.services import SORTS, SearchRequest, search_offers
+
+bp = Blueprint("api", __name__)
+
+MAX_PAGE = 10_000
+CALLER_KEY = "elp.api_caller"
+NO_DISTANCE = (
+    "Sorted by relevance: sorting by distance needs a signed-in school user "
+    "whose school has a known location."
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class ApiClient:
+    """Who is calling: a token an admin issued, or a signed-in user."""
+
+    token: object = None
+    user: object = None
+
+    @property
+    def rate_limit_key(self):
+        return f"api-token:{self.token.id}" if self.token else f"user:{self.user.id}"
+
+    @property
+    def school(self):
+        return self.user.school if self.user else None
+
+
+def _authenticate():
+    """Return the caller, from the bearer token if one is sent, else the session."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise ApiError(401, "Send the token as 'Authorization: Bearer <token>'.")
+        token = services.token_for_secret(secret.strip())
+        if token is None:
+            raise ApiError(401, "The API token is unknown or has been revoked.")
+        return ApiClient(token=token)
+    if current_user.is_authenticated and current_user.is_active:
+        return ApiClient(user=current_user._get_current_object())
+    raise ApiError(
+        401, "Sign in to ELP Exchange, or send an API token as 'Authorization: Bearer <token>'."
+    )
+
+
+def _caller():
+    """Who is calling, worked out once per request (the rate limiter asks first)."""
+    if CALLER_KEY not in request.environ:
+        request.environ[CALLER_KEY] = _authenticate()
+    return request.environ[CALLER_KEY]
+
+
+def _rate_limit_key():
+    """Limit each token and each user; callers who fail to authenticate, by address."""
+    try:
+        return _caller().rate_limit_key
+    except ApiError:
+        return f"address:{request.remote_addr}"
+
+
+def _rate_limit():
+    return current_app.config["API_RATE_LIMIT"]
+
+
+@bp.errorhandler(ApiError)
+def api_error(error):
+    response = jsonify(error=error.message)
+    response.status_code = error.status
+    if error.status == 401:
+        invalid = ' error="invalid_token"' if request.headers.get("Authorization") else ""
+        response.headers["WWW-Authenticate"] = f'Bearer realm="ELP Exchange"{invalid}'
+    return response
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    return (
+        jsonify(
+            error=f"Too many requests: each token or user may make {error.description}. "
+            "Wait a moment (see the Retry-After header) and try again."
+        ),
+        429,
+    )
+
+
+@bp.get("/v1/offers")
+@limiter.limit(_rate_limit, key_func=_rate_limit_key)
+def search():
+    caller = _caller()
+    search_request = _search_request(request.args)
+    school = caller.school
+    notices = []
+    if search_request.sort == "distance" and (school is None or school.easting is None):
+        search_request.sort = "relevance"
+        notices.append(NO_DISTANCE)
+    results = search_offers(search_request, school=school)
+    response = jsonify(_results_json(results))
+    for notice in [*notices, *results.messages]:
+        response.headers.add("ELP-Notice", notice)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/v1/openapi.json")
+def openapi():
+    names = db.session.scalars(db.select(Category.name)).all()
+    return jsonify(openapi_document(names, current_app.config["BASE_URL"]))
+
+
+def _search_request(args):
+    """Build the search from the query string, refusing any value the API does not accept."""
+    return SearchRequest(
+        q=(args.get("q") or "").strip(),
+        category=_choice(args, "category", db.session.scalars(db.select(Category.name)).all()),
+        phase=_choice(args, "phase", PHASES),
+        district=_choice(args, "district", DISTRICT_NAMES),
+        mode=_choice(args, "mode", DELIVERY_MODES),
+        max_price_pence=_max_price(args),
+        sort=_choice(args, "sort", SORTS) or "relevance",
+        page=_page(args),
+    )
+
+
+def _value(args, name):
+    return (args.get(name) or "").strip()
+
+
+def _choice(args, name, allowed):
+    value = _value(args, name)
+    if value and value not in allowed:
+        raise ApiError(
+            400,
+            f"Unknown {name} '{value[:60]}'. Use one of: {', '.join(sorted(allowed))} "
+            "(see /api/v1/openapi.json).",
+        )
+    return value or None
+
+
+def _max_price(args):
+    value = _value(args, "max_price")
+    if not value:
+        return None
+    try:
+        return parse_pounds(value)
+    except MoneyError as error:
+        raise ApiError(
+            400, f"max_price '{value[:20]}' is not an amount in pounds: use 350 or 350.00."
+        ) from error
+
+
+def _page(args):
+    value = _value(args, "page")
+    if not value:
+        return 1
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
+        raise ApiError(400, f"page '{value[:20]}' must be a whole number from 1 to {MAX_PAGE}.")
+    return int(value)
+
+
+def _results_json(results):
+    return {
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "results": [_hit_json(hit) for hit in results.hits],
+        "facets": {name: dict(results.facets.get(name, {})) for name in FACET_NAMES},
+        "did_you_mean": results.did_you_mean,
+    }
+
+
+def _hit_json(hit):
+    return {
+        "id": hit.offer_id,
+        "title": hit.title,
+        "summary": hit.summary,
+        "school": hit.school_name,
+        "district": hit.district,
+        "snippet": str(hit.snippet),
+        "price_pence": hit.price_pence,
+        "unit": hit.unit,
+        "url": _absolute_url("offers.show", offer_id=hit.offer_id),
+    }
+
+
+def _absolute_url(endpoint, **values):
+    """A full link from BASE_URL, so it works wherever the JSON ends up."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

@@ -1,0 +1,65 @@
+"""Search's own tables: the index outbox, the search log and saved searches."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elp.accounts.models import School, User
+from elp.extensions import db
+from elp.timeutil import utcnow
+
+
+class SearchOutbox(db.Model):
+    """A change the search index must pick up: one offer, or every offer of one school.
+
+    Written in the same transaction as the change (see elp.search.sync), so a crash between
+    the commit and the index update loses nothing. Rows are not consumed: each index keeps
+    its own position, because every app node has an index of its own on local disk.
+    """
+
+    __tablename__ = "search_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never go back, even after pruning
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int | None]
+    school_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SearchLog(db.Model):
+    """One search, for the unmet-demand report: what was asked and by which school, never who."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    searched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    query: Mapped[str] = mapped_column(String(200))
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    result_count: Mapped[int]
+    source: Mapped[str] = mapped_column(String(10), default="page")  # page or api
+
+
+class SavedSearch(db.Model):
+    """A search a school user saved; its owner is emailed offers that newly match it.
+
+    `params` holds the search's query-string arguments (as the search page reads them).
+    `last_alerted_at` starts at the time of saving: offers published after it are news.
+    `unsubscribe_key` is signed into the unsubscribe link (see elp.search.saved_searches).
+    """
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    alerts: Mapped[bool] = mapped_column(default=True)
+    unsubscribe_key: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    school: Mapped[School] = relationship()

@@ -1,0 +1,304 @@
+"""Saved searches: save the search on the page, list and delete them, and email each owner
+the offers that newly match (`elp send-alerts`, a daily digest), with an unsubscribe link.
+"""
+
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import abort, current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from elp.errors import ActionRefused
+from elp.extensions import db
+from elp.money import MoneyError, format_pence, parse_pounds
+from elp.notifications.services import deliver_outbox, queue_email
+from elp.offers.models import DELIVERY_MODES, PUBLISHED, UNITS, Offer
+from elp.search.models import SavedSearch
+from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
+from elp.timeutil import utcnow
+
+# The search page's arguments a saved search keeps (page and per_page are not the search).
+SEARCH_ARGS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity", "sort")
+MAX_SAVED_SEARCHES = 50
+NAME_MAX = 100
+# An alert covers offers published up to this long ago, so an offer whose transaction was
+# still committing when the alerts ran is in tomorrow's digest rather than in none.
+SETTLE_TIME = timedelta(minutes=1)
+# Alerts page through a saved search's results this many at a time.
+ALERT_PAGE_SIZE = MAX_PER_PAGE
+# An email lists this many offers and links to the search for the rest.
+OFFERS_PER_EMAIL = 20
+_UNSUBSCRIBE_SALT = "saved-search-unsubscribe"
+
+
+# --- saving, listing, deleting -------------------------------------------------------------
+
+
+def search_params(args):
+    """The search arguments worth keeping from a request.args-like mapping, cleaned."""
+    params = {}
+    for name in SEARCH_ARGS:
+        value = " ".join((args.get(name) or "").split())
+        if value:
+            params[name] = value[:200]
+    if params.get("sort") == "relevance":
+        del params["sort"]
+    return params
+
+
+def describe(params):
+    """Say what a saved search looks for, in words: “phonics” · KS1 · Harlow · up to £350."""
+    parts = []
+    if params.get("q"):
+        parts.append(f"“{params['q']}”")
+    for name in ("category", "phase", "district"):
+        if params.get(name):
+            parts.append(params[name])
+    if params.get("mode") in DELIVERY_MODES:
+        parts.append(DELIVERY_MODES[params["mode"]].lower())
+    if params.get("max_price"):
+        try:
+            parts.append(f"up to {format_pence(parse_pounds(params['max_price']))}")
+        except MoneyError:
+            pass
+    if params.get("has_capacity"):
+        parts.append("with capacity left")
+    return " · ".join(parts) or "All offers"
+
+
+def save_search(user, args, name=None):
+    """Save the search in `args` for `user`; return (saved search, whether it is new).
+
+    Saving the same search twice keeps the first one.
+    """
+    if user.school_id is None:
+        raise ActionRefused("Only school users can save searches.")
+    params = search_params(args)
+    mine = saved_searches_of(user)
+    for saved in mine:
+        if saved.params == params:
+            return saved, False
+    if len(mine) >= MAX_SAVED_SEARCHES:
+        raise ActionRefused(
+            f"You already have {MAX_SAVED_SEARCHES} saved searches. Delete one you no longer "
+            "need, then save this search."
+        )
+    name = " ".join((name or "").split())[:NAME_MAX] or describe(params)[:NAME_MAX]
+    saved = SavedSearch(
+        school_id=user.school_id,
+        user_id=user.id,
+        name=name,
+        params=params,
+        unsubscribe_key=secrets.token_hex(16),
+    )
+    db.session.add(saved)
+    db.session.commit()
+    return saved, True
+
+
+def saved_searches_of(user):
+    """The user's own saved searches, newest first."""
+    return db.session.scalars(
+        select(SavedSearch)
+        .where(SavedSearch.user_id == user.id, SavedSearch.school_id == user.school_id)
+        .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
+    ).all()
+
+
+def saved_search_of(user, saved_search_id):
+    """One of the user's own saved searches; anyone else's is a 404."""
+    saved = db.session.get(SavedSearch, saved_search_id)
+    if saved is None or saved.user_id != user.id or saved.school_id != user.school_id:
+        abort(404)
+    return saved
+
+
+def delete_saved_search(user, saved_search_id):
+    saved = saved_search_of(user, saved_search_id)
+    db.session.delete(saved)
+    db.session.commit()
+    return saved
+
+
+def set_alerts(user, saved_search_id, on):
+    """Turn the emails about one saved search on or off."""
+    saved = saved_search_of(user, saved_search_id)
+    if on and not saved.alerts:
+        saved.last_alerted_at = utcnow()  # offers published while alerts were off are not news
+    saved.alerts = on
+    db.session.commit()
+    return saved
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def _absolute(endpoint, **values):
+    """A full link from BASE_URL; built from the URL map, so it works in a command too."""
+    path = current_app.url_map.bind("elp.invalid").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def search_link(params, **changes):
+    """A full link to the search page showing this saved search (with any changes)."""
+    return _absolute("search.search", **{**params, **changes})
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(saved):
+    """A token for the unsubscribe link: it works without signing in, for this search only."""
+    return _serializer().dumps([saved.id, saved.unsubscribe_key])
+
+
+def saved_search_for_token(token):
+    """The saved search an unsubscribe token names, or None if the link is not valid."""
+    try:
+        saved_search_id, key = _serializer().loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    saved = (
+        db.session.get(SavedSearch, saved_search_id) if isinstance(saved_search_id, int) else None
+    )
+    if saved is None or not hmac.compare_digest(str(key), saved.unsubscribe_key):
+        return None
+    return saved
+
+
+def unsubscribe(saved):
+    """Stop the emails about a saved search; the search itself stays saved."""
+    saved.alerts = False
+    db.session.commit()
+    return saved
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+
+def send_alerts(now=None, progress=None):
+    """Email each owner the offers newly published that match their saved search.
+
+    One email per saved search, listing offers published since its last alert. Each saved
+    search's email is queued in the same transaction that moves its `last_alerted_at` on,
+    so running this twice sends nothing twice. Returns how many emails were queued.
+    """
+    cutoff = _cutoff(now)
+    due = db.session.scalars(select(SavedSearch).where(*_due(now)).order_by(SavedSearch.id)).all()
+    if not due:
+        return 0
+    published = _published_between(min(saved.last_alerted_at for saved in due), cutoff)
+    queued = 0
+    for saved in due:
+        new = {
+            offer_id
+            for offer_id, (school_id, published_at) in published.items()
+            if published_at > saved.last_alerted_at and school_id != saved.school_id
+        }
+        if new and saved.user.is_active:
+            hits = _matching(saved, new)
+            if hits:
+                _queue_alert(saved, hits)
+                queued += 1
+        saved.last_alerted_at = cutoff
+        db.session.commit()
+        if progress:
+            progress(1)
+    deliver_outbox()
+    return queued
+
+
+def _cutoff(now):
+    return (now or utcnow()) - SETTLE_TIME
+
+
+def _due(now):
+    return SavedSearch.alerts.is_(True), SavedSearch.last_alerted_at < _cutoff(now)
+
+
+def _published_between(start, end):
+    """{offer id: (school id, published at)} for visible offers published in (start, end]."""
+    rows = db.session.execute(
+        select(Offer.id, Offer.school_id, Offer.published_at).where(
+            Offer.status == PUBLISHED,
+            Offer.hidden_at.is_(None),
+            Offer.published_at > start,
+            Offer.published_at <= end,
+        )
+    ).all()
+    return {row.id: (row.school_id, row.published_at) for row in rows}
+
+
+def _matching(saved, new):
+    """The hits of the saved search whose offers are among the `new` ids, newest first.
+
+    The search runs newest first, and "newest" orders by publication date, so once a page
+    reaches offers published before the alert window no later page can hold a new one.
+    """
+    request = SearchRequest.from_args(saved.params)
+    request.sort = "newest"
+    request.per_page = ALERT_PAGE_SIZE
+    since = saved.last_alerted_at
+    hits, wanted = [], set(new)
+    while wanted:
+        results = search_offers(request, school=saved.school, log=False)
+        for hit in results.hits:
+            if hit.offer_id in wanted:
+                hits.append(hit)
+                wanted.discard(hit.offer_id)
+        if not results.hits or results.page >= results.pages:
+            break
+        last_published = db.session.scalar(
+            select(Offer.published_at).where(Offer.id == results.hits[-1].offer_id)
+        )
+        if last_published is None or last_published <= since:
+            break
+        request.page += 1
+    return hits
+
+
+def _queue_alert(saved, hits):
+    shown = hits[:OFFERS_PER_EMAIL]
+    count = len(hits)
+    subject = (
+        f"{count} new offer{'s' if count != 1 else ''} for your saved search “{saved.name}”"
+    )[:200]
+    queue_email(
+        saved.user.email,
+        subject,
+        "saved_search_alert",
+        saved=saved,
+        user=saved.user,
+        description=describe(saved.params),
+        count=count,
+        offers=[_offer_lines(hit) for hit in shown],
+        more=count - len(shown),
+        search_link=search_link(saved.params, sort="newest"),
+        saved_searches_link=_absolute("saved_searches.index"),
+        unsubscribe_link=_absolute(
+            "saved_searches.unsubscribe", unsubscribe_token=unsubscribe_token(saved)
+        ),
+    )
+
+
+def _offer_lines(hit):
+    if hit.price_pence is None:
+        price = "Price on request"
+    else:
+        price = f"{format_pence(hit.price_pence)} a {UNITS.get(hit.unit, hit.unit)}"
+    where = f"{hit.school_name}, {hit.district}" if hit.district else hit.school_name
+    return {
+        "title": hit.title,
+        "where": where,
+        "price": price,
+        "summary": hit.summary,
+        "link": _absolute("offers.show", offer_id=hit.offer_id),
+    }
+
+
+def count_due(now=None):
+    """How many saved searches the next `send_alerts` will look at (for a progress bar)."""
+    return db.session.scalar(select(func.count()).where(*_due(now)))

@@ -1,0 +1,297 @@
+"""Find offers: the query service behind the search page and the JSON API."""
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app, g, has_request_context
+from flask import request as flask_request
+from markupsafe import Markup, escape
+
+from elp.accounts.models import DISTRICT_NAMES
+from elp.extensions import db
+from elp.money import MoneyError, parse_pounds
+from elp.offers.models import DELIVERY_MODES, PHASES, Category
+from elp.search import index, sync
+from elp.search.models import SearchLog
+from elp.timeutil import utcnow
+
+SORTS = ("relevance", "price", "newest", "distance")
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    category: str | None = None  # category name
+    phase: str | None = None  # phase name (elp.offers.models.PHASES)
+    district: str | None = None  # offers that serve it, including those serving all Essex
+    mode: str | None = None  # delivery-mode token (elp.offers.models.DELIVERY_MODES keys)
+    max_price_pence: int | None = None
+    has_capacity: bool = False
+    sort: str = "relevance"  # relevance | price | newest | distance
+    page: int = 1
+    per_page: int = 20
+    messages: list[str] = field(default_factory=list)  # e.g. "Unknown phase 'KS9' was ignored"
+
+    @classmethod
+    def from_args(cls, args):
+        """Read a request.args-like mapping; a bad value is ignored with a message, never raised."""
+        request = cls(q=(args.get("q") or "").strip())
+        request.category = _choice(args, "category", _category_names(), request.messages)
+        request.phase = _choice(args, "phase", PHASES, request.messages)
+        request.district = _choice(args, "district", DISTRICT_NAMES, request.messages)
+        request.mode = _choice(args, "mode", DELIVERY_MODES, request.messages, "delivery mode")
+        max_price = (args.get("max_price") or "").strip()
+        if max_price:
+            try:
+                request.max_price_pence = parse_pounds(max_price)
+            except MoneyError:
+                request.messages.append(f"Maximum price '{max_price}' is not an amount and was ignored")
+        request.has_capacity = (args.get("has_capacity") or "").strip().lower() in ("1", "yes", "true", "on")
+        sort = (args.get("sort") or "").strip() or "relevance"
+        if sort in SORTS:
+            request.sort = sort
+        else:
+            request.messages.append(f"Unknown sort '{sort}' was ignored")
+        request.page = _whole_number(args.get("page"), 1, 1, 10_000)
+        request.per_page = _whole_number(args.get("per_page"), 20, 1, MAX_PER_PAGE)
+        return request
+
+    def filters(self):
+        """The filters in force, by argument name (max_price in pence), for logs and links."""
+        values = {
+            "category": self.category,
+            "phase": self.phase,
+            "district": self.district,
+            "mode": self.mode,
+            "max_price": self.max_price_pence,
+            "has_capacity": self.has_capacity or None,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass
+class Hit:
+    offer_id: int
+    title: str
+    summary: str
+    school_name: str
+    district: str | None  # the offering school's district
+    snippet: Markup
+    price_pence: int | None
+    unit: str
+    distance_km: float | None
+
+
+@dataclass
+class SearchResults:
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    # keys "category", "phase", "district", "mode": {value: count}, values with no offers left out
+    facets: dict[str, dict[str, int]]
+    did_you_mean: str | None
+    messages: list[str]
+    # When nothing matched: how many offers each active filter hides, by its argument name
+    # ("max_price": 4 means removing the maximum price would show 4 offers).
+    loosen: dict[str, int] = field(default_factory=dict)
+
+
+def search_offers(request, school=None, source=None, log=True):
+    """Find published, visible offers for `request`, and log the search.
+
+    school: the seeking user's School (for distance and the search log); None for API tokens.
+    source: "page" or "api" for the search log; by default, from the URL being served.
+    log: False for searches no one typed (saved-search alerts), which would skew the report.
+    """
+    sync.catch_up_if_behind()
+    messages = list(request.messages)
+    origin = _origin(school)
+    sort = request.sort
+    if sort == "distance" and origin is None:
+        messages.append("Your school's location is not known, so results are not sorted by distance")
+        sort = "relevance"
+    found = _search(request, sort, request.page, origin)
+    pages = max(1, math.ceil(found.total / request.per_page))
+    if request.page > pages:
+        messages.append(f"There is no page {request.page}: the results end on page {pages}")
+    results = SearchResults(
+        total=found.total,
+        page=request.page,
+        pages=pages,
+        hits=[_hit(fields, distance, found.highlight_terms) for fields, distance in found.hits],
+        facets=found.facets,
+        did_you_mean=_did_you_mean(request.q, found.corrected),
+        messages=messages,
+        loosen={_ARG_NAMES[name]: count for name, count in found.without.items()},
+    )
+    if log:
+        log_search(request, results.total, school, source or _source())
+    return results
+
+
+def _source():
+    if has_request_context() and flask_request.path.startswith("/api/"):
+        return "api"
+    return "page"
+
+
+_ARG_NAMES = {
+    "category": "category",
+    "phase": "phase",
+    "district": "district",
+    "mode": "mode",
+    "max_price_pence": "max_price",
+    "has_capacity": "has_capacity",
+}
+
+
+def _search(request, sort, page, origin):
+    filters = index.Filters(
+        category=request.category,
+        phase=request.phase,
+        district=request.district,
+        mode=request.mode,
+        max_price_pence=request.max_price_pence,
+        has_capacity=request.has_capacity,
+    )
+    return index.search(
+        current_app.config["INDEX_DIR"],
+        request.q,
+        filters,
+        filter_values(),
+        sort=sort,
+        offset=(page - 1) * request.per_page,
+        limit=request.per_page,
+        origin=origin,
+    )
+
+
+def _origin(school):
+    if school is None or school.easting is None or school.northing is None:
+        return None
+    return (school.easting, school.northing)
+
+
+def _hit(fields, distance_metres, terms):
+    plain_description = plain_text(fields["description"])
+    snippet = index.snippet(plain_description, terms) or index.snippet(fields["summary"], terms)
+    return Hit(
+        offer_id=int(fields["offer_id"]),
+        title=fields["title"],
+        summary=fields["summary"],
+        school_name=fields["school_name"],
+        district=fields.get("school_district"),
+        snippet=Markup(snippet) if snippet else escape(fields["summary"]),
+        price_pence=fields.get("price_pence"),
+        unit=fields["unit"],
+        distance_km=None if distance_metres is None else round(distance_metres / 1000, 1),
+    )
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
+_MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
+
+
+def plain_text(markdown):
+    """Markdown reduced to its words, for snippets."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
+    return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
+
+
+def _did_you_mean(q, corrected):
+    if not corrected:
+        return None
+    text = q
+    for original, correction in corrected.items():
+        text = re.sub(rf"\b{re.escape(original)}\b", correction, text, flags=re.IGNORECASE)
+    return text
+
+
+# --- the search log -----------------------------------------------------------------------
+
+LOG_MERGE_SECONDS = 30
+
+
+def log_search(request, result_count, school=None, source="page"):
+    """Record a search for the unmet-demand report: the school, never the user.
+
+    A search typed letter by letter (the page updates as the user types) is one search:
+    a refinement of the same school's search within LOG_MERGE_SECONDS replaces it.
+    """
+    query = " ".join(request.q.split())[:200]
+    filters = request.filters()
+    school_id = school.id if school is not None else None
+    latest = None
+    if school_id is not None:
+        latest = db.session.scalars(
+            db.select(SearchLog)
+            .where(
+                SearchLog.school_id == school_id,
+                SearchLog.source == source,
+                SearchLog.searched_at >= utcnow() - timedelta(seconds=LOG_MERGE_SECONDS),
+            )
+            .order_by(SearchLog.id.desc())
+            .limit(1)
+        ).first()
+    if latest is not None and latest.filters == filters and _refines(latest.query, query):
+        latest.query = query
+        latest.result_count = result_count
+        latest.searched_at = utcnow()
+    else:
+        db.session.add(
+            SearchLog(
+                school_id=school_id,
+                query=query,
+                filters=filters,
+                result_count=result_count,
+                source=source,
+            )
+        )
+    db.session.commit()
+
+
+def _refines(earlier, later):
+    earlier, later = earlier.lower(), later.lower()
+    return bool(earlier) and (later.startswith(earlier) or earlier.startswith(later))
+
+
+def _category_names():
+    """The category names, read once per request (admins may add or rename categories)."""
+    if "category_names" not in g:
+        g.category_names = db.session.scalars(
+            db.select(Category.name).order_by(Category.position, Category.name)
+        ).all()
+    return g.category_names
+
+
+def filter_values():
+    """Every value each filter offers, in display order."""
+    return {
+        "category": _category_names(),
+        "phase": PHASES,
+        "district": DISTRICT_NAMES,
+        "mode": tuple(DELIVERY_MODES),
+    }
+
+
+def _choice(args, name, allowed, messages, label=None):
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if value in allowed:
+        return value
+    messages.append(f"Unknown {label or name} '{value[:60]}' was ignored")
+    return None
+
+
+def _whole_number(text, default, lowest, highest):
+    try:
+        number = int((text or "").strip())
+    except ValueError:
+        return default
+    return min(max(number, lowest), highest)

@@ -70,16 +70,12 @@ def app(tmp_path_factory):
 
 
 def _build_schema():
-    """Build the schema through the migrations, as `elp db upgrade` does.
-
-    create_all afterwards adds any table a feature has added since the last revision;
-    tests/test_migrations.py fails until the revision catches up.
-    """
+    """Build the schema through the migrations, as `elp db upgrade` does, so every test
+    (on SQLite and on PostgreSQL) runs on the schema production gets."""
     _db.drop_all()
     with _db.engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     flask_migrate.upgrade()
-    _db.create_all()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bd0b6aad81a8
+Revision ID: 73cd0f714584
 Revises: 
-Create Date: 2026-11-23 19:20:40.526720
+Create Date: 2026-12-01 20:03:37.852069
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import elp.timeutil
 
 
 # revision identifiers, used by Alembic.
-revision = 'bd0b6aad81a8'
+revision = '73cd0f714584'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -70,12 +70,38 @@ def upgrade():
     with op.batch_alter_table('school', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_school_district'), ['district'], unique=False)
 
+    op.create_table('search_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('offer_id', sa.Integer(), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_outbox_created_at'), ['created_at'], unique=False)
+
     op.create_table('specialism',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_specialism')),
     sa.UniqueConstraint('name', name=op.f('uq_specialism_name'))
     )
+    op.create_table('search_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('searched_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('query', sa.String(length=200), nullable=False),
+    sa.Column('filters', sa.JSON(), nullable=False),
+    sa.Column('result_count', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_search_log_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_log'))
+    )
+    with op.batch_alter_table('search_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_log_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_search_log_searched_at'), ['searched_at'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -114,6 +140,20 @@ def upgrade():
     with op.batch_alter_table('access_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_access_code_school_id'), ['school_id'], unique=False)
 
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('hint', sa.String(length=4), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', elp.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', elp.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_api_token_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('occurred_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
@@ -185,6 +225,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_offer_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_offer_status'), ['status'], unique=False)
 
+    op.create_table('saved_search',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('alerts', sa.Boolean(), nullable=False),
+    sa.Column('unsubscribe_key', sa.String(length=32), nullable=False),
+    sa.Column('created_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_alerted_at', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_saved_search_school_id_school')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_saved_search_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_search'))
+    )
+    with op.batch_alter_table('saved_search', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_search_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_saved_search_user_id'), ['user_id'], unique=False)
+
     op.create_table('offer_district',
     sa.Column('offer_id', sa.Integer(), nullable=False),
     sa.Column('district', sa.String(length=40), nullable=False),
@@ -212,6 +270,11 @@ def downgrade():
     op.drop_table('offer_specialism')
     op.drop_table('offer_phase')
     op.drop_table('offer_district')
+    with op.batch_alter_table('saved_search', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_search_user_id'))
+        batch_op.drop_index(batch_op.f('ix_saved_search_school_id'))
+
+    op.drop_table('saved_search')
     with op.batch_alter_table('offer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_offer_status'))
         batch_op.drop_index(batch_op.f('ix_offer_school_id'))
@@ -229,6 +292,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_action'))
 
     op.drop_table('audit_event')
+    op.drop_table('api_token')
     with op.batch_alter_table('access_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_access_code_school_id'))
 
@@ -237,7 +301,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_school_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('search_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_log_searched_at'))
+        batch_op.drop_index(batch_op.f('ix_search_log_school_id'))
+
+    op.drop_table('search_log')
     op.drop_table('specialism')
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_outbox_created_at'))
+
+    op.drop_table('search_outbox')
     with op.batch_alter_table('school', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_school_district'))
 

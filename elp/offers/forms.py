@@ -55,7 +55,7 @@ class DayMonthYearField(Field):
             if year < 1000:
                 raise ValueError
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(f"{self.label.text} must be a real date, like 14 9 2025") from None
 
 
@@ -192,7 +192,7 @@ class OfferForm(FlaskForm):
         typed = (self.capacity.data or "").strip().replace(",", "")
         if not typed:
             return None
-        if not re.fullmatch(r"-?\d{1,9}", typed):
+        if not re.fullmatch(r"-?\d{1,9}", typed, re.ASCII):
             problems["capacity"] = "Enter the capacity as a whole number of units, like 10"
             return None
         return int(typed)
@@ -200,7 +200,7 @@ class OfferForm(FlaskForm):
 
 def _whole_number(text):
     text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if re.fullmatch(r"\d{1,9}", text, re.ASCII) else None
 
 
 def _pounds_as_typed(pence):

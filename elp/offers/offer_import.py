@@ -8,6 +8,7 @@ changes nothing and a changed row updates its offer.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -234,7 +235,7 @@ def _price(text, problems):
 def _capacity(text, problems):
     if not text:
         return None
-    if not text.isdigit():
+    if not re.fullmatch(r"\d{1,9}", text, re.ASCII):
         problems["capacity"] = f"capacity ‘{text}’ is not a whole number of units"
         return None
     return int(text)

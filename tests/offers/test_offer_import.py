@@ -126,6 +126,7 @@ BAD_ROWS = [
     (row(title="Negative price", price="-5"), "price ‘-5’ is not an amount"),
     (row(title="Absurd price", price="25000"), "the price must be £10,000 a unit or less"),
     (row(title="Bad capacity", capacity="ten"), "capacity ‘ten’ is not a whole number"),
+    (row(title="Odd capacity", capacity="²"), "capacity ‘²’ is not a whole number"),
     (row(title="Bad DBS", dbs_confirmed="maybe"), "dbs_confirmed ‘maybe’ must be yes or no"),
     (row(title="Bad status", status="live"), "status ‘live’ must be draft or published"),
     (row(title="Bad designation", designation="Guru"), "designation ‘Guru’ is not one of"),

@@ -29,7 +29,7 @@ def test_the_ways_schools_type_a_price_are_understood(typed, pence):
 @pytest.mark.parametrize(
     "typed",
     ["", "   ", "£", "abc", "three hundred", "350.001", "-350", "£-350", "350p", "35O",
-     "1,25", "350,00", "£350 per day", "3 50", "350.", ".50", "1e3", "NaN"],
+     "1,25", "350,00", "£350 per day", "3 50", "350.", ".50", "1e3", "NaN", "٣٥٠", "３５０", "3²"],
 )  # fmt: skip
 def test_anything_else_is_refused(typed):
     with pytest.raises(MoneyError, match="Enter an amount in pounds"):

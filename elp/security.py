@@ -1,5 +1,6 @@
 """Response headers and the user loader: the security baseline every page gets."""
 
+from flask import abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elp.extensions import db, login_manager
@@ -37,7 +38,19 @@ def _set_headers(response):
     return response
 
 
+def _refuse_null_characters():
+    """Refuse a request whose query or form holds a NUL character, with a 400.
+
+    No one types one, PostgreSQL cannot store one in text, and refusing it here, once,
+    keeps every form, search and API parameter from meeting it.
+    """
+    for values in (request.args, request.form):
+        if any("\x00" in value for _, value in values.items(multi=True)):
+            abort(400)
+
+
 def register(app):
+    app.before_request(_refuse_null_characters)
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         # Client address (for rate limits) and https scheme come from the proxy's headers.

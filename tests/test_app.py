@@ -78,3 +78,20 @@ def test_an_oversized_upload_is_refused_with_a_clear_page():
     response = app.test_client().post("/sign-in", data={"email": "x" * 2000})
     assert response.status_code == 413
     assert b"That file is too large" in response.data
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("post", "/sign-in", {"email": "lead\x00@school.example", "password": "x"}),
+        ("post", "/join", {"code": "ABCD\x00", "email": "a@b.example"}),
+        ("get", "/search?q=phonics%00", None),
+        ("get", "/search?q=phonics&phase=KS1&phase=KS2%00", None),
+        ("get", "/api/v1/offers?q=%00", None),
+    ],
+)
+def test_a_null_character_in_any_field_is_refused_with_a_400_not_a_500(
+    client, method, path, data
+):
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == 400

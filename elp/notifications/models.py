@@ -20,3 +20,6 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Set by the process sending it, so two processes never send the same email; a claim
+    # left by a process that died runs out and the email is tried again.
+    claimed_until: Mapped[datetime | None]

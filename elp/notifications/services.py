@@ -1,6 +1,7 @@
 """Queue emails in the outbox and deliver them after the transaction commits."""
 
 import logging
+from datetime import timedelta
 
 from flask import render_template
 
@@ -10,6 +11,9 @@ from elp.notifications.models import OutboxEmail
 from elp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+CLAIM_TIME = timedelta(minutes=5)  # far longer than one send takes (the SMTP timeout is 20 s)
 
 
 def queue_email(to, subject, template, **context):
@@ -24,23 +28,47 @@ def queue_email(to, subject, template, **context):
 
 
 def deliver_outbox(limit=100):
-    """Send unsent emails, oldest first; a failure is kept for the next attempt."""
+    """Send unsent emails, oldest first; a failure is kept for the next attempt.
+
+    Each email is claimed before it is sent, so two processes delivering at once (two app
+    workers, or a worker and `elp deliver-mail`) never send the same one.
+    """
     pending = db.session.scalars(
-        db.select(OutboxEmail)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 10)
+        db.select(OutboxEmail.id)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS)
         .order_by(OutboxEmail.id)
         .limit(limit)
     ).all()
     sent = 0
-    for email in pending:
-        email.attempts += 1
+    for email_id in pending:
+        if not _claim(email_id):
+            continue  # another process has it
+        email = db.session.get(OutboxEmail, email_id)
         try:
             mailer.send(email)
         except Exception as error:  # any transport failure: keep the row for a retry
             email.last_error = str(error)[:500]
+            email.claimed_until = None
             log.warning("Could not send email %s to %s: %s", email.id, email.to, error)
         else:
             email.sent_at = utcnow()
             sent += 1
         db.session.commit()
     return sent
+
+
+def _claim(email_id):
+    """Claim one unsent email for this process; False if another process holds it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        db.update(OutboxEmail)
+        .where(
+            OutboxEmail.id == email_id,
+            OutboxEmail.sent_at.is_(None),
+            db.or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
+        )
+        .values(claimed_until=now + CLAIM_TIME, attempts=OutboxEmail.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1

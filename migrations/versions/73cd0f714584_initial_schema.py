@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('sent_at', elp.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('claimed_until', elp.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_email'))
     )
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:

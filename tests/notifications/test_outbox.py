@@ -1,5 +1,7 @@
 """Emails wait in the outbox until their transaction commits, and are sent once."""
 
+from datetime import timedelta
+
 import pytest
 from jinja2 import DictLoader
 
@@ -7,10 +9,11 @@ from elp.extensions import db as _db
 from elp.notifications import mailer
 from elp.notifications.models import OutboxEmail
 from elp.notifications.services import deliver_outbox, queue_email
+from elp.timeutil import utcnow
 
 
 @pytest.fixture(autouse=True)
-def test_message_template(app, monkeypatch):
+def message_template(app, monkeypatch):
     """A throwaway email template, so these tests do not depend on any feature's emails."""
     template = DictLoader({"emails/test_message.txt": "Hello {{ name }}, this is a test."})
     monkeypatch.setattr(app.jinja_loader, "loaders", [template, *app.jinja_loader.loaders])
@@ -62,3 +65,31 @@ def test_deliver_mail_command_sends_what_is_queued(app, db, runner, sent_emails)
 
 def _refuse(email):
     raise ConnectionRefusedError("refused by the mail server")
+
+
+def test_an_email_another_process_is_sending_is_left_to_it(app, db, sent_emails):
+    email = _queue(app)
+    _db.session.commit()
+    _claim_elsewhere(email.id, minutes=5)
+
+    assert deliver_outbox() == 0
+    assert sent_emails == []
+
+
+def test_an_email_whose_sender_died_is_sent_once_its_claim_runs_out(app, db, sent_emails):
+    email = _queue(app)
+    _db.session.commit()
+    _claim_elsewhere(email.id, minutes=-1)
+
+    assert deliver_outbox() == 1
+    assert len(sent_emails) == 1
+
+
+def _claim_elsewhere(email_id, minutes):
+    """Claim the email as another process's delivery would, directly in the database."""
+    with _db.engine.begin() as connection:
+        connection.execute(
+            _db.update(OutboxEmail)
+            .where(OutboxEmail.id == email_id)
+            .values(claimed_until=utcnow() + timedelta(minutes=minutes), attempts=1)
+        )

@@ -23,9 +23,11 @@ LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"}
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Fail any test that opens a network connection other than to this machine."""
+    """Fail any test that opens a network connection, or looks up a host name, other than
+    this machine's."""
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
 
     def check(sock, address):
         if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOCAL_HOSTS:
@@ -39,8 +41,14 @@ def no_network(monkeypatch):
         check(sock, address)
         return real_connect_ex(sock, address)
 
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host not in LOCAL_HOSTS and host is not None:
+            raise RuntimeError(f"Tests may not look up other hosts (here {host!r}).")
+        return real_getaddrinfo(host, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
 
 def _database_url(tmp_path_factory):

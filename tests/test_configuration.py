@@ -1,0 +1,105 @@
+"""Every setting is read from the ELP_* environment variables that PRODUCT.md names.
+
+The configuration is read when elp.config is imported, so each case starts a fresh Python.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+READ_CONFIG = """
+import json
+from elp import create_app
+app = create_app()
+names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
+         "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
+         "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
+         "SESSION_COOKIE_SECURE"]
+print(json.dumps({name: app.config[name] for name in names}))
+"""
+
+
+def _start(tmp_path, environment):
+    """Create the app in a fresh Python that sees only these ELP_* variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ELP_")}
+    return subprocess.run(
+        [sys.executable, "-c", READ_CONFIG],
+        env=env | environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _config_with(tmp_path, **environment):
+    result = _start(tmp_path, environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_setting_comes_from_its_environment_variable(tmp_path):
+    config = _config_with(
+        tmp_path,
+        ELP_ENV="production",
+        ELP_ALLOW_SQLITE="1",
+        ELP_DATABASE_URL=f"sqlite:///{tmp_path / 'elp.db'}",
+        ELP_SECRET_KEY="a-long-random-production-secret",
+        ELP_INDEX_DIR=str(tmp_path / "index"),
+        ELP_MAIL_SERVER="mail.partnership.example",
+        ELP_MAIL_PORT="2525",
+        ELP_MAIL_USERNAME="exchange",
+        ELP_MAIL_PASSWORD="mail-secret",
+        ELP_MAIL_FROM="ELP <exchange@partnership.example>",
+        ELP_RATELIMIT_STORAGE_URI="memory://",
+        ELP_STRIPE_SECRET_KEY="sk_test_123",
+        ELP_STRIPE_WEBHOOK_SECRET="whsec_123",
+        ELP_BASE_URL="https://exchange.partnership.example",
+    )
+    assert config == {
+        "ENV_NAME": "production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'elp.db'}",
+        "SECRET_KEY": "a-long-random-production-secret",
+        "INDEX_DIR": str(tmp_path / "index"),
+        "MAIL_SERVER": "mail.partnership.example",
+        "MAIL_PORT": 2525,
+        "MAIL_USERNAME": "exchange",
+        "MAIL_PASSWORD": "mail-secret",
+        "MAIL_FROM": "ELP <exchange@partnership.example>",
+        "MAIL_BACKEND": "smtp",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "STRIPE_SECRET_KEY": "sk_test_123",
+        "STRIPE_WEBHOOK_SECRET": "whsec_123",
+        "BASE_URL": "https://exchange.partnership.example",
+        "SESSION_COOKIE_SECURE": True,
+    }
+
+
+def test_without_any_variable_the_development_defaults_work(tmp_path):
+    config = _config_with(tmp_path)
+    assert config["ENV_NAME"] == "development"
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["SQLALCHEMY_DATABASE_URI"].endswith("elp.db")
+    assert config["MAIL_BACKEND"] == "file"
+    assert config["MAIL_PORT"] == 587
+    assert config["STRIPE_SECRET_KEY"] is None
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"ELP_ENV": "production", "ELP_DATABASE_URL": "postgresql+psycopg://db/elp"},
+         "set ELP_SECRET_KEY"),
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": "a-long-random-production-secret"},
+         "set ELP_DATABASE_URL to a PostgreSQL database"),
+        ({"ELP_ENV": "staging"}, "ELP_ENV must be one of"),
+    ],
+)  # fmt: skip
+def test_production_refuses_to_start_when_unsafe(tmp_path, environment, message):
+    result = _start(tmp_path, environment)
+    assert result.returncode != 0
+    assert message in result.stderr

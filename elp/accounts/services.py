@@ -87,23 +87,37 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def _email_in_use(email):
+    """True if an open account has this email; a removed colleague's may be opened again."""
+    user = find_user_by_email(email)
+    return user is not None and user.active
+
+
 def _check_new_account(email, password):
     """Refuse an email that is taken or malformed, or a password the policy does not allow."""
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
         raise InvalidInput("email", EMAIL_FORMAT) from error
-    if find_user_by_email(email):
+    if _email_in_use(email):
         raise InvalidInput("email", EMAIL_TAKEN)
     problem = password_problem(password, email)
     if problem:
         raise InvalidInput("password", problem)
 
 
-def _add_user(**fields):
-    """Add a new user; a concurrent sign-up with the same email is refused, not a 500."""
-    user = User(**fields)
-    db.session.add(user)
+def _open_account(**fields):
+    """Add a user, or reopen the closed account with the same email (a colleague removed by
+    mistake, or a teacher who moved school) with these details; a concurrent sign-up with
+    the same email is refused, not a 500."""
+    user = find_user_by_email(fields["email"])
+    if user is None:
+        user = User(**fields)
+        db.session.add(user)
+    else:
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.active = True
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -222,7 +236,7 @@ def redeem_access_code(code, full_name, job_title, email, password):
     email = normalise_email(email)
     _check_new_account(email, password)
     now = utcnow()
-    user = _add_user(
+    user = _open_account(
         email=email,
         full_name=full_name.strip(),
         job_title=(job_title or "").strip() or None,
@@ -316,7 +330,7 @@ def invite_colleague(lead, email, full_name=None):
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
         raise InvalidInput("email", EMAIL_FORMAT) from error
-    if find_user_by_email(email):
+    if _email_in_use(email):
         raise InvalidInput(
             "email", "An account already exists for this email address, so it cannot be invited"
         )
@@ -426,7 +440,7 @@ def open_invitation(token):
     state = invitation.state() if invitation else None
     if state != "pending":
         raise _invitation_problem(state)
-    if find_user_by_email(invitation.email):
+    if _email_in_use(invitation.email):
         raise LinkUnusable(
             "You already have an account",
             f"An account already exists for {invitation.email}. Sign in with it instead.",
@@ -446,7 +460,7 @@ def accept_invitation(token, full_name, job_title, password):
     if problem:
         raise InvalidInput("password", problem)
     now = utcnow()
-    user = _add_user(
+    user = _open_account(
         email=invitation.email,
         full_name=full_name.strip(),
         job_title=(job_title or "").strip() or None,
@@ -545,7 +559,7 @@ def create_admin(email, full_name, password):
     if not (full_name or "").strip():
         raise InvalidInput("full_name", "Enter the admin's full name")
     _check_new_account(email, password)
-    admin = _add_user(
+    admin = _open_account(
         email=email,
         full_name=full_name.strip(),
         password_hash=hash_password(password),

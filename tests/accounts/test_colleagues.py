@@ -331,3 +331,28 @@ def test_members_cannot_invite_or_remove(client, db, login_as, lead, sent_emails
     assert invite(client).status_code == 403
     assert client.post(f"/school/colleagues/{lead.id}/remove").status_code == 403
     assert sent_emails == []
+
+
+def test_a_removed_colleague_invited_by_their_new_school_gets_their_account_back_there(
+    client, db, login_as, lead, sent_emails
+):
+    old_school = make_school(name="Tendring Primary School")
+    moved = make_member(old_school, email="sam.jones@moulsham.example", full_name="Sam Old")
+    moved.active = False
+    db.session.commit()
+    login_as(lead)
+
+    assert invite(client).status_code == 302
+    client.post("/sign-out")
+    response = accept(client, link_in(sent_emails[0]))
+
+    assert response.status_code == 302
+    db.session.refresh(moved)
+    assert moved.active is True
+    assert (moved.school_id, moved.role, moved.full_name) == (lead.school_id, ROLE_MEMBER, "Sam Jones")
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 2  # reopened, not duplicated
+    client.post("/sign-out")
+    signing_in = client.post(
+        "/sign-in", data={"email": "sam.jones@moulsham.example", "password": NEW_PASSWORD}
+    )
+    assert signing_in.status_code == 302

@@ -187,3 +187,18 @@ def test_a_burst_of_code_guesses_is_rate_limited(client, db, access_code):
     statuses = [join(client, access_code=f"WRNG-CODE-{n:04d}").status_code for n in range(11)]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
+
+
+def test_a_closed_account_can_redeem_a_code_and_becomes_the_new_schools_lead(
+    client, db, school, access_code
+):
+    closed = make_member(make_school(), email="priya.shah@moulsham.example")
+    closed.active = False
+    db.session.commit()
+
+    response = join(client)
+
+    assert response.status_code == 302
+    db.session.refresh(closed)
+    assert closed.active and (closed.school_id, closed.role) == (school.id, ROLE_LEAD)
+    assert len(users(db)) == 1

@@ -96,7 +96,19 @@ def page(_browser):
     The test fails if the Content Security Policy refused anything on any page it visited
     (an inline script or style attribute, say), since that part of the page did not work.
     """
-    context = _browser.new_context(viewport={"width": 1100, "height": 900})
+    yield from _page(_browser, java_script_enabled=True)
+
+
+@pytest.fixture
+def page_without_javascript(_browser):
+    """A fresh page in a browser with JavaScript turned off, as some school networks have it."""
+    yield from _page(_browser, java_script_enabled=False)
+
+
+def _page(browser, java_script_enabled):
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900}, java_script_enabled=java_script_enabled
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     refused = []

@@ -20,6 +20,7 @@ from wtforms import (
     BooleanField,
     Field,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -67,30 +68,31 @@ class OfferForm(FlaskForm):
     specialisms = StringField("Specialisms (optional)", widget=GovTextInput())
     phases = SelectMultipleField(
         "Phases served", widget=GovCheckboxesInput(), validate_choice=False,
-        choices=[(phase, phase) for phase in PHASES],
+        choices=[SelectChoice(phase) for phase in PHASES],
     )  # fmt: skip
     districts = SelectMultipleField(
         "Districts served", widget=GovCheckboxesInput(), validate_choice=False,
-        choices=[(ALL_OF_ESSEX, "All of Essex")] + [(name, name) for name in DISTRICT_NAMES],
+        choices=[SelectChoice(ALL_OF_ESSEX, "All of Essex")]
+        + [SelectChoice(name) for name in DISTRICT_NAMES],
     )  # fmt: skip
     delivery_mode = RadioField(
         "Where is the support given?", widget=GovRadioInput(), validate_choice=False,
-        choices=list(DELIVERY_MODES.items()),
+        choices=[SelectChoice(token, label) for token, label in DELIVERY_MODES.items()],
     )  # fmt: skip
     expert_name = StringField("Expert’s name", widget=GovTextInput())
     expert_role = StringField("Expert’s role (optional)", widget=GovTextInput())
     designation = RadioField(
         "Expert’s designation", widget=GovRadioInput(), validate_choice=False,
-        choices=[(name, name) for name in DESIGNATIONS],
+        choices=[SelectChoice(name) for name in DESIGNATIONS],
     )  # fmt: skip
     dbs_confirmed = RadioField(
         "Has your school confirmed the expert’s enhanced DBS check?",
-        widget=GovRadioInput(), validate_choice=False, choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(), validate_choice=False, choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
     )  # fmt: skip
     dbs_confirmed_on = DayMonthYearField("Date your school confirmed the DBS check")
     unit = RadioField(
         "What is the price for?", widget=GovRadioInput(), validate_choice=False,
-        choices=[(token, f"A {label}") for token, label in UNITS.items()],
+        choices=[SelectChoice(token, f"A {label}") for token, label in UNITS.items()],
     )  # fmt: skip
     price = StringField("Price per unit", widget=GovTextInput())
     price_on_request = BooleanField("Price on request", widget=GovCheckboxInput())
@@ -101,8 +103,8 @@ class OfferForm(FlaskForm):
         self.school = school
         self.offer = offer
         self.details = None
-        self.category.choices = [("", "Choose a category")] + [
-            (str(category.id), category.name) for category in services.categories()
+        self.category.choices = [SelectChoice("", "Choose a category")] + [
+            SelectChoice(str(category.id), category.name) for category in services.categories()
         ]
 
     @classmethod

@@ -245,6 +245,35 @@ def folder_size(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
+def build_corpus(work, offers):
+    """Generate the corpus in `work` and index it as `elp reindex` does.
+
+    Return the database URL, the index folder, the offers indexed and the seconds indexing took.
+    """
+    import click
+
+    from elp import create_app
+    from elp.extensions import db
+    from elp.search import sync
+
+    database = Path(work) / "bench.db"
+    database.unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    index_dir = str(Path(work) / "index")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": index_dir})
+    with app.app_context():
+        db.create_all()
+        sync.reset_index(app)
+        started = time.perf_counter()
+        generate(app, offers)
+        print(f"Corpus: {offers:,} offers generated in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        with click.progressbar(length=offers, label="Indexing offers") as bar:
+            written = sync.reindex(app, progress=bar.update)
+        indexing = time.perf_counter() - started
+    return url, index_dir, written, indexing
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offers", type=int, default=5000)
@@ -255,29 +284,10 @@ def main():
         serve(*options.serve)
         return
 
-    import click
-
-    from elp import create_app
-    from elp.extensions import db
-    from elp.search import sync
-
     work = Path(options.keep or tempfile.mkdtemp(prefix="elp-search-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     database = work / "bench.db"
-    database.unlink(missing_ok=True)
-    url = f"sqlite:///{database}"
-    index_dir = str(work / "index")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": index_dir})
-    with app.app_context():
-        db.create_all()
-        sync.reset_index(app)
-        started = time.perf_counter()
-        generate(app, options.offers)
-        print(f"Corpus: {options.offers:,} offers generated in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        with click.progressbar(length=options.offers, label="Indexing offers") as bar:
-            written = sync.reindex(app, progress=bar.update)
-        indexing = time.perf_counter() - started
+    url, index_dir, written, indexing = build_corpus(work, options.offers)
     size = folder_size(index_dir)
 
     served = subprocess.run(

@@ -1,0 +1,215 @@
+"""HTTP benchmark: the search results page against a trivial page, on the same gunicorn.
+
+    python bench/http_bench.py --offers 5000
+    python bench/http_bench.py --offers 5000 --requests 2000 --clients 4
+
+Builds the same throwaway corpus as bench/search_bench.py, adds one school lead, starts
+`gunicorn -w 2` on it on 127.0.0.1, signs in once through the sign-in form, then sends a
+fixed number of requests from a few client threads on this machine: first to the
+accessibility statement, then to the search results page with search_bench.py's seeded mix
+of queries and filters. Prints requests/s, median and p95 latency for each, and search
+throughput as a share of the trivial page's. Only 127.0.0.1 is contacted.
+Targets: PRODUCT.md section 6. Not part of the test run.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, ProxyHandler, build_opener
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_bench import ROOT, build_corpus, p95, query_mix
+
+HOST = "127.0.0.1"
+EMAIL = "lead@bench.example"
+PASSWORD = "a long benchmark password"
+TARGET = 0.40
+# The cheapest real page: a template through base.html with the same session, user load,
+# before/after-request hooks and security headers as every page, but no query of its own.
+# A static file would skip Flask's page machinery and measure mostly gunicorn itself.
+TRIVIAL_PATH = "/accessibility"
+PHASE_SECONDS = 300  # a phase that takes longer than this is stopped and reported as such
+
+
+def add_lead(database_url, index_dir):
+    """Give the first corpus school a lead with a known password, as joining with a code does."""
+    from elp import create_app
+    from elp.accounts import services
+    from elp.accounts.models import School
+    from elp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INDEX_DIR": index_dir})
+    with app.app_context():
+        school = db.session.scalars(db.select(School).order_by(School.id)).first()
+        _, code = services.issue_access_code(school)
+        services.redeem_access_code(code, "Bench Lead", "Head teacher", EMAIL, PASSWORD)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port, database_url, index_dir, log_path):
+    environment = dict(
+        os.environ,
+        ELP_ENV="development",
+        ELP_DATABASE_URL=database_url,
+        ELP_INDEX_DIR=index_dir,
+        # Per worker, in memory: sign-in is limited (10 a minute), so the benchmark signs in once.
+        ELP_RATELIMIT_STORAGE_URI="memory://",
+    )
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"{HOST}:{port}", "wsgi:app"]
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
+
+
+def wait_until_answering(server, port, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with code {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", TRIVIAL_PATH)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within {seconds} s")
+
+
+def sign_in(port):
+    """Sign in through the form, as a browser would; return the Cookie header to send."""
+    jar = CookieJar()
+    # No proxies, whatever the environment says: only 127.0.0.1 is ever contacted.
+    browser = build_opener(ProxyHandler({}), HTTPCookieProcessor(jar))
+    base = f"http://{HOST}:{port}"
+    form = browser.open(f"{base}/sign-in", timeout=10).read().decode()
+    csrf_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    answer = urlencode({"csrf_token": csrf_token, "email": EMAIL, "password": PASSWORD}).encode()
+    browser.open(f"{base}/sign-in", data=answer, timeout=10).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    check = http.client.HTTPConnection(HOST, port, timeout=10)
+    check.request("GET", "/search?q=phonics", headers={"Cookie": cookie})
+    if check.getresponse().status != 200:
+        raise SystemExit("Signing in did not work: /search does not answer 200")
+    return cookie
+
+
+def run_phase(port, paths, cookie, clients):
+    """Send every path once, `clients` at a time; return (seconds, latencies)."""
+    latencies, failures, lock = [], [], threading.Lock()
+    remaining = iter(paths)
+    deadline = time.monotonic() + PHASE_SECONDS
+
+    def client():
+        # Keep-alive when the server offers it; gunicorn's sync workers close after each
+        # response and http.client reconnects, so both phases pay the same connect.
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                path = next(remaining, None)
+            if path is None:
+                return
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                status = repr(error)
+                connection.close()
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures.append((path, status))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed, the first: {failures[0]}")
+    if len(latencies) < len(paths):
+        raise SystemExit(f"Stopped after {PHASE_SECONDS} s, {len(latencies)} of {len(paths)} done")
+    return seconds, latencies
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offers", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=2000, help="timed requests per phase")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    options = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="elp-http-bench-"))
+    server = None
+    try:
+        url, index_dir, _, _ = build_corpus(work, options.offers)
+        add_lead(url, index_dir)
+        port = free_port()
+        server = start_gunicorn(port, url, index_dir, work / "gunicorn.log")
+        wait_until_answering(server, port)
+        cookie = sign_in(port)
+
+        # search_bench.py's seeded mix, five kinds of search a round: words, filters, pages.
+        mix = query_mix(rounds=options.requests // 5)
+        phases = [
+            ("trivial " + TRIVIAL_PATH, [TRIVIAL_PATH] * options.requests),
+            ("search results page", ["/search?" + urlencode(args) for _, args in mix]),
+        ]
+        throughput = {}
+        print(f"gunicorn -w 2 on {os.cpu_count()} cores, "
+              f"{options.clients} client threads on the same machine")
+        print(f"{'Page':28} {'n':>5} {'requests/s':>11} {'median ms':>10} {'p95 ms':>8}")
+        for label, paths in phases:
+            run_phase(port, paths[:100], cookie, options.clients)  # warm both workers' caches
+            seconds, latencies = run_phase(port, paths, cookie, options.clients)
+            throughput[label] = len(latencies) / seconds
+            print(f"{label:28} {len(latencies):>5} {throughput[label]:>11.0f} "
+                  f"{statistics.median(latencies) * 1000:>10.1f} {p95(latencies) * 1000:>8.1f}")
+        trivial, search = throughput.values()
+        ratio = search / trivial
+        verdict = "meets" if ratio >= TARGET else "misses"
+        print(f"Search ÷ trivial throughput: {ratio:.0%} ({verdict} the target of ≥ {TARGET:.0%})")
+    except BaseException:
+        log = work / "gunicorn.log"
+        if log.exists():
+            tail = log.read_text().splitlines()[-20:]
+            print("gunicorn's log ends:", *tail, sep="\n", file=sys.stderr)
+        raise
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

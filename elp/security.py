@@ -1,5 +1,7 @@
 """Response headers and the user loader: the security baseline every page gets."""
 
+import hmac
+
 from flask import abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,10 +25,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 @login_manager.user_loader
-def load_user(user_id):
+def load_user(session_user_id):
+    """The signed-in user, unless their password has changed since this session began."""
     from elp.accounts.models import User
 
-    return db.session.get(User, int(user_id))
+    user_id = session_user_id.partition(":")[0]
+    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
+    if user is None or not hmac.compare_digest(session_user_id, user.get_id()):
+        return None
+    return user
 
 
 def _set_headers(response):

@@ -122,7 +122,7 @@ def login_as(client):
 
     def login(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         # Requests made inside the test's app context share its `g`, where Flask-Login keeps
         # the user it loaded: forget it, so the next request loads this user.

@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elp.accounts.tokens import password_fingerprint
 from elp.extensions import db
 from elp.timeutil import utcnow
 
@@ -97,6 +98,10 @@ class User(UserMixin, db.Model):
     def is_active(self):
         """Flask-Login: a removed user or a user of a suspended school is signed out."""
         return self.active and not (self.school and self.school.is_suspended)
+
+    def get_id(self):
+        """Flask-Login: what the session cookie holds; it changes with the password."""
+        return f"{self.id}:{password_fingerprint(self.password_hash)}"
 
 
 class AccessCode(db.Model):

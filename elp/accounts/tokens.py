@@ -47,7 +47,9 @@ def new_link_token():
 
 
 # Password-reset links: signed and time-limited. They carry a fingerprint of the current
-# password hash, so a link stops working once the password has been changed with it.
+# password hash, so a link stops working once the password has been changed with it. The
+# session cookie carries the same fingerprint (User.get_id), so a new password also signs
+# the account out everywhere else.
 
 _RESET_SALT = "password-reset"
 
@@ -60,7 +62,7 @@ class ResetLinkInvalid(Exception):
     pass
 
 
-def _password_fingerprint(password_hash):
+def password_fingerprint(password_hash):
     return hash_secret(password_hash)[:16]
 
 
@@ -70,7 +72,7 @@ def _reset_serializer():
 
 def make_reset_token(user):
     return _reset_serializer().dumps(
-        {"user": user.id, "password": _password_fingerprint(user.password_hash)}
+        {"user": user.id, "password": password_fingerprint(user.password_hash)}
     )
 
 
@@ -89,4 +91,4 @@ def read_reset_token(token):
 
 
 def reset_token_matches_password(fingerprint, password_hash):
-    return hmac.compare_digest(str(fingerprint), _password_fingerprint(password_hash))
+    return hmac.compare_digest(str(fingerprint), password_fingerprint(password_hash))

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask import g
 from itsdangerous import URLSafeTimedSerializer
 
 from elp.accounts.models import User
@@ -142,3 +143,22 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(client, db, mem
 def test_asking_for_links_is_rate_limited(client, db, member):
     statuses = [ask_for_link(client, "jo@school.example").status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+def test_a_new_password_signs_the_account_out_everywhere_else(app, db, member, sent_emails):
+    elsewhere = app.test_client()  # say, a browser left signed in on a shared staffroom PC
+    signing_in = elsewhere.post(
+        "/sign-in", data={"email": "jo@school.example", "password": PASSWORD}
+    )
+    assert signing_in.status_code == 302
+    assert elsewhere.get("/offers/mine").status_code == 200
+
+    here = app.test_client()
+    g.pop("_login_user", None)
+    ask_for_link(here, "jo@school.example")
+    reset(here, reset_link(sent_emails[0]))
+
+    g.pop("_login_user", None)  # the test's app context shares `g` between both clients
+    response = elsewhere.get("/offers/mine")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")

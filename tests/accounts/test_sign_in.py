@@ -27,7 +27,7 @@ def test_a_user_signs_in_with_their_email_in_any_case(client, db):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert signed_in_user_id(client) == str(user.id)
+    assert signed_in_user_id(client) == user.get_id()
     assert db.session.get(User, user.id).last_sign_in_at is not None
 
 

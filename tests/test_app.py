@@ -1,4 +1,5 @@
 import pytest
+import sqlalchemy as sa
 
 from elp import create_app
 from elp.config import ProductionConfig
@@ -95,3 +96,11 @@ def test_a_null_character_in_any_field_is_refused_with_a_400_not_a_500(
 ):
     response = getattr(client, method)(path, data=data)
     assert response.status_code == 400
+
+
+def test_sqlite_lets_readers_and_a_writer_work_at_once(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL has its own concurrency")
+    settings = [db.session.execute(sa.text(f"PRAGMA {name}")).scalar() for name in
+                ("journal_mode", "synchronous", "busy_timeout")]  # fmt: skip
+    assert settings == ["wal", 1, 10000]  # synchronous 1 is NORMAL

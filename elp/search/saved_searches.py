@@ -15,6 +15,7 @@ from elp.extensions import db
 from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
 from elp.offers.models import DELIVERY_MODES, PUBLISHED, UNITS, Offer
+from elp.search import sync
 from elp.search.models import SavedSearch
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
@@ -185,11 +186,15 @@ def send_alerts(now=None, progress=None):
     One email per saved search, listing offers published since its last alert. Each saved
     search's email is queued in the same transaction that moves its `last_alerted_at` on,
     so running this twice sends nothing twice. Returns how many emails were queued.
+    Raises IndexBusy, sending nothing, if the index cannot be brought up to date.
     """
     cutoff = _cutoff(now)
     due = db.session.scalars(select(SavedSearch).where(*_due(now)).order_by(SavedSearch.id)).all()
     if not due:
         return 0
+    # An offer the index has not applied yet would never be alerted, as `last_alerted_at`
+    # moves past it; a search catches up only once a second and never waits for the lock.
+    sync.apply_pending()
     published = _published_between(min(saved.last_alerted_at for saved in due), cutoff)
     queued = 0
     for saved in due:

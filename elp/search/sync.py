@@ -1,8 +1,8 @@
 """Keep the search index in step with the database, which is the only source of truth.
 
 1. Session events write a SearchOutbox row in the same transaction as any change to an
-   offer, its phases, districts or specialisms, or its school's name, place or location.
-   Feature code does not need to call anything.
+   offer, its phases, districts or specialisms, its school's name, place or location, or
+   its category's name. Feature code does not need to call anything.
 2. After the commit, the process applies pending rows to its index (best effort: if that
    fails or the process dies, the rows are still there).
 3. Any process catches up: searches check the outbox at most once a second, and
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from elp.accounts.models import School
 from elp.extensions import db
-from elp.offers.models import Offer, OfferDistrict, OfferPhase
+from elp.offers.models import Category, Offer, OfferDistrict, OfferPhase
 from elp.offers.services import visible_to_seeking_schools
 from elp.search import index
 from elp.search.models import SearchOutbox
@@ -67,6 +67,8 @@ def _note_changes(session, flush_context):
             offer_ids.add(obj.offer_id or inspect(obj).committed_state.get("offer_id"))
         elif isinstance(obj, School) and obj not in session.new and _school_changed(obj):
             school_ids.add(obj.id)
+        elif isinstance(obj, Category) and obj not in session.new and _renamed(obj):
+            offer_ids.update(_offers_in(session, obj))
     offer_ids.discard(None)
     rows = [{"offer_id": offer_id} for offer_id in sorted(offer_ids)]
     rows += [{"school_id": school_id} for school_id in sorted(school_ids)]
@@ -79,6 +81,16 @@ def _note_changes(session, flush_context):
 def _school_changed(school):
     state = inspect(school)
     return any(state.attrs[name].history.has_changes() for name in SCHOOL_FIELDS)
+
+
+def _renamed(category):
+    return inspect(category).attrs["name"].history.has_changes()
+
+
+def _offers_in(session, category):
+    """The ids of a category's offers: one outbox row each, as a rename is rare and an
+    index applies offer rows the same way whichever change wrote them."""
+    return session.scalars(select(Offer.id).where(Offer.category_id == category.id))
 
 
 def _after_commit(session):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from elp.search import saved_searches
+from elp.search import saved_searches, sync
 from elp.search.models import SavedSearch, SearchLog
 from elp.timeutil import utcnow
 from tests.factories import make_admin, make_lead, make_member, make_offer, make_school
@@ -334,3 +334,17 @@ def test_unsubscribing_works_with_csrf_protection_on(app, db, seeker, monkeypatc
     assert "You have unsubscribed" in done.get_data(as_text=True)
     db.session.expire_all()
     assert saved_search(db).alerts is False
+
+
+def test_alerts_catch_the_index_up_before_matching(app, db, seeker, sent_emails, monkeypatch):
+    saved_yesterday(seeker, q="phonics")
+    db.session.commit()
+    # This node looked at the outbox a moment ago, so a search would not look again yet ...
+    monkeypatch.setattr(sync, "CATCH_UP_EVERY_SECONDS", 3600)
+    sync.catch_up_if_behind(app)
+    # ... and then another node published an offer, which this node's index has not seen.
+    monkeypatch.setitem(app.config, "SEARCH_SYNC_ON_COMMIT", False)
+    make_offer(title="Phonics catch-up", published_at=an_hour_ago())
+
+    assert saved_searches.send_alerts() == 1
+    assert "Phonics catch-up" in sent_emails[0].get_content()

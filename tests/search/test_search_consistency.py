@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import make_category, make_offer, make_school
+from factories import make_admin, make_category, make_offer, make_school
+from flask import g
 
-from elp.offers.models import OfferDistrict, OfferPhase, Specialism
+from elp.offers.models import Offer, OfferDistrict, OfferPhase, Specialism
+from elp.offers.services import rename_category
 from elp.search import index, sync
 from elp.search.models import SearchOutbox
 from elp.search.services import SearchRequest, search_offers
@@ -92,6 +94,18 @@ def test_renaming_a_school_reindexes_its_offers(db):
 
     assert titles("oakfield") == []
     assert titles("riverside") == ["Phonics training"]
+
+
+def test_renaming_a_category_reindexes_its_offers(db):
+    make_offer(title="Phonics training", category="Pupil achievement")
+    make_offer(title="Governor training", category="Leadership and management")
+
+    rename_category(make_category("Pupil achievement"), "Pupil progress", make_admin())
+    g.pop("category_names", None)  # a new request reads the category names afresh
+
+    assert titles("", category="Pupil progress") == ["Phonics training"]
+    assert titles("progress") == ["Phonics training"]  # the category's words are searched too
+    assert titles("achievement") == []
 
 
 def test_a_crash_between_the_commit_and_the_index_write_is_repaired_by_sync_index(db, app, runner):
@@ -177,6 +191,9 @@ def test_two_processes_writing_at_once_both_land(db, app, tmp_path):
         assert process.wait(timeout=120) == 0
 
     time.sleep(index.CHANGE_CHECK_SECONDS + 0.05)  # a reader notices a new commit this quickly
+    # Read the index itself before any search, which would catch up from the outbox and so
+    # hide a write that a child failed to make.
+    assert indexed_ids(app) == set(db.session.scalars(db.select(Offer.id)))
     assert len(titles("ashdon")) == 5
     assert len(titles("birchanger")) == 5
     assert index.document_count(app.config["INDEX_DIR"]) == 10

@@ -28,7 +28,9 @@ import uuid
 from collections import OrderedDict, deque
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from markupsafe import Markup, escape
@@ -54,6 +56,10 @@ MAX_CACHED_POSTINGS = 4_000_000  # bounds the term cache (about 32 MB)
 PRICE_CHECKPOINT = 512  # price-band sets are cached every this many offers
 FACET_FIELDS = ("category", "phase", "district", "mode")
 MAX_QUERY_WORDS = 32
+MAX_QUERY_CHARS = 500  # room for MAX_QUERY_WORDS words; any longer text is cut before any work
+# Longer words are never spell-corrected: no word a school types is this long, and the
+# search for near spellings grows with the word (a 2,000-letter word took a second).
+MAX_CORRECTED_LENGTH = 30
 
 # --- analysis ---------------------------------------------------------------------------
 
@@ -73,21 +79,50 @@ def stems(text):
     return [stem for stem in map(_stem_of, _WORD.findall(text)) if stem is not None]
 
 
+def _synonym_groups():
+    """(concept token, entries) for each line of synonyms.txt."""
+    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        line = line.split("#", 1)[0].strip()
+        if line:  # "~" never comes out of the tokenizer, so no word collides with a concept
+            yield f"~{number}", [entry.strip() for entry in line.split(",")]
+
+
 @lru_cache(maxsize=1)
 def synonym_phrases():
     """{tuple of stems: concept token} from synonyms.txt; each group shares one concept."""
     phrases = {}
-    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        concept = f"~{number}"  # "~" never comes out of the tokenizer, so no word collides
-        for entry in line.split(","):
+    for concept, entries in _synonym_groups():
+        for entry in entries:
             key = tuple(stems(entry))
             if key:
                 phrases[key] = concept
     return phrases
+
+
+@lru_cache(maxsize=1)
+def acronyms():
+    """The stems of the table's one-word entries written in capitals (SEND, ASD, SALT).
+
+    Several are everyday words too ("please send us", "a pinch of salt"), so a word of the
+    text stands for such an entry only when it is written in capitals.
+    """
+    return {
+        key[0]
+        for _, entries in _synonym_groups()
+        for entry, key in ((entry, stems(entry)) for entry in entries)
+        if entry.isupper() and len(key) == 1
+    }
+
+
+def written_in_capitals(word):
+    """Whether a word is written as an acronym: SEND, KS1 and SENCo are; Send and send are not."""
+    return word[:2].isupper()
+
+
+def _everyday_word(key, word):
+    """Whether `word`, found as the synonym entry `key`, is an acronym's everyday word."""
+    return len(key) == 1 and key[0] in acronyms() and not written_in_capitals(word)
 
 
 SECTION, WEIGHT = "\x1e", "\x1f"  # control characters: never part of a word
@@ -100,7 +135,8 @@ def weighted(sections):
 
 class ContentAnalyzer(Tokenizer):
     """The content field's analyser: words, lower case, no stop words, English stems, and a
-    concept token after every synonym-table entry.
+    concept token after every synonym-table entry (an acronym's only where it is written in
+    capitals).
 
     The words stay and the concept is added, so a query for any entry of a group, turned
     into the concept, finds every other entry. The value may be a list of (weight, text)
@@ -139,38 +175,68 @@ class ContentAnalyzer(Tokenizer):
                     for size in range(len(words), 0, -1):
                         concept = self.phrases.get(words[-size:])
                         if concept:
-                            token.text = concept
-                            yield token
+                            if not _everyday_word(words[-size:], match.group()):
+                                token.text = concept
+                                yield token
                             break
                 position += 1
 
 
-def concept_groups(text):
-    """Split query text into groups: each a concept token or a stem, in query order.
+class Group(NamedTuple):
+    """Words of a query that match as one: a synonym phrase, a district's name or a word.
 
-    Returns [(group_term, original_words)], where original_words is the user's text for it.
+    A document matches a group through any of its terms; a place's group, through all of
+    them (the words of the name) or by serving the district. It must match every group.
+    """
+
+    terms: tuple
+    original: str  # the user's words for it
+    place: str | None = None  # the district these words name
+
+
+def concept_groups(text, places=None):
+    """Split query text into Groups, in query order.
+
+    A synonym-table entry becomes its concept; an acronym typed in lower case ("send") the
+    concept or the everyday word, as the user may mean either; any other word its stem. A
+    name in `places` ({tuple of stems: district name}) is one group however many words it
+    has, so "Castle Point" works as "Harlow" does.
     """
     words = []  # (stem, original) with stop words dropped
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(text[:MAX_QUERY_CHARS]):
         stem = _stem_of(match.group())
         if stem is not None:
             words.append((stem, match.group()))
         if len(words) == MAX_QUERY_WORDS * 2:
             break
+    places = places or {}
     phrases = synonym_phrases()
-    longest = max(len(key) for key in phrases)
+    longest = max(len(key) for key in chain(phrases, places))
     groups, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(stem for stem, _ in words[i : i + size])
-            if key in phrases:
-                groups.append((phrases[key], " ".join(w for _, w in words[i : i + size])))
+            group = _group_of(words[i : i + size], phrases, places)
+            if group:  # always, for a single word
+                groups.append(group)
                 i += size
                 break
-        else:
-            groups.append(words[i])
-            i += 1
     return groups[:MAX_QUERY_WORDS]
+
+
+def _group_of(words, phrases, places):
+    """The Group these (stem, original) words make together, or None if they make none."""
+    key = tuple(stem for stem, _ in words)
+    original = " ".join(word for _, word in words)
+    if key in places:
+        return Group(key, original, places[key])
+    concept = phrases.get(key)
+    if concept and _everyday_word(key, original):
+        return Group((concept, key[0]), original)
+    if concept:
+        return Group((concept,), original)
+    if len(key) == 1:
+        return Group(key, original)
+    return None
 
 
 # --- schema -----------------------------------------------------------------------------
@@ -664,11 +730,12 @@ class Filters:
 class Found:
     """What a search found: the page of documents and the counts around it."""
 
-    def __init__(self, total, hits, facets, without, corrected, highlight_terms):
+    def __init__(self, total, hits, facets, with_capacity, without, corrected, highlight_terms):
         self.total = total
         self.hits = hits  # [(stored fields dict, distance in metres or None)]
         self.facets = facets
-        self.without = without  # {filter name: how many would match without that filter}
+        self.with_capacity = with_capacity  # how many would match with has_capacity applied
+        self.without = without  # {active filter name: how many would match without it}
         self.corrected = corrected  # {original word: correction}
         self.highlight_terms = highlight_terms
 
@@ -686,54 +753,39 @@ def search(path, text, filters, facet_values, sort="relevance", offset=0, limit=
 
 
 def _search(snapshot, text, filters, facet_values, sort, offset, limit, origin):
-    size = snapshot.size
-    scores = np.zeros(size, dtype=np.float32)
+    scores = np.zeros(snapshot.size, dtype=np.float32)
     matched = snapshot.live.copy()
     corrected, highlight_terms = {}, set()
-    districts_by_stem = {tuple(stems(name)): name for name in facet_values["district"]}
-    groups = concept_groups(text)
-    for term, original in groups:
-        district = districts_by_stem.get(tuple(stems(original)))
-        group_scores, group_terms, correction = _group(snapshot, term, original, not district)
+    places = {tuple(stems(name)): name for name in facet_values["district"]}
+    groups = concept_groups(text, places)
+    for group in groups:
+        group_scores, group_matched, group_terms, correction = _group(snapshot, group)
         if correction:
-            corrected[original] = correction
-        group_matched = group_scores > 0
-        if district:  # "behaviour support Harlow": offers serving Harlow match the word
-            serving = snapshot.value_set("district", district) | snapshot.value_set(
-                "district", ALL_DISTRICTS
-            )
-            group_matched |= serving
-            group_scores = group_scores + serving * np.float32(0.1)
+            corrected[group.original] = correction
         matched &= group_matched
         scores += group_scores
         highlight_terms |= group_terms
     has_text = bool(groups)
 
+    # Each count is taken with the other filters applied, as a school changing one filter
+    # would see it.
     filter_sets = _filter_sets(snapshot, filters)
-    selected = matched.copy()
-    for found in filter_sets.values():
-        selected &= found
+    selected = _passing(matched, filter_sets)
     total = int(selected.sum())
-
     facets = {}
     for facet in FACET_FIELDS:
-        base = matched.copy()
-        for name, found in filter_sets.items():
-            if name != facet:
-                base &= found
+        base = _passing(matched, filter_sets, but=facet)
         counts = {
             value: int(np.count_nonzero(base & mask))
             for value, mask in _facet_sets(snapshot, facet, facet_values[facet])
         }
         facets[facet] = {value: count for value, count in counts.items() if count}
-    without = {}
-    if total == 0:
-        for name in filter_sets:
-            base = matched.copy()
-            for other, found in filter_sets.items():
-                if other != name:
-                    base &= found
-            without[name] = int(base.sum())
+    with_capacity = int(np.count_nonzero(
+        _passing(matched, filter_sets, but="has_capacity") & snapshot.value_set("available", "yes")
+    ))
+    without = {
+        name: int(np.count_nonzero(_passing(matched, filter_sets, but=name))) for name in filter_sets
+    }
 
     docnums = _order(snapshot, selected, scores, sort if has_text or sort != "relevance" else "newest",
                      offset + limit, origin)
@@ -743,31 +795,67 @@ def _search(snapshot, text, filters, facet_values, sort, offset, limit, origin):
         if origin is not None:
             distance = _distance(snapshot, docnum, origin)
         hits.append((snapshot.stored(docnum), distance))
-    return Found(total, hits, facets, without, corrected, highlight_terms)
+    return Found(total, hits, facets, with_capacity, without, corrected, highlight_terms)
 
 
-def _group(snapshot, term, original, correct=True):
-    """Scores of one query group over all documents, the content terms used, any correction."""
-    terms = [term]
-    correction = None
-    if correct and not term.startswith("~") and snapshot.frequency("content", term) == 0:
-        word = original.lower()
-        if not snapshot.knows_word(word):
-            suggestions = snapshot.corrections(word)
-            if suggestions:
-                correction = suggestions[0]
-            terms = [t for s in suggestions for t in _terms_for(s)] or terms
-    group_scores = np.zeros(snapshot.size, dtype=np.float32)
-    for content_term in terms:
-        docs, term_scores = snapshot.term_scores(content_term)
+def _passing(matched, filter_sets, but=None):
+    """The matched documents that pass every filter except `but`."""
+    found = matched.copy()
+    for name, documents in filter_sets.items():
+        if name != but:
+            found &= documents
+    return found
+
+
+def _group(snapshot, group):
+    """One query group over all documents: (scores, matched, content terms used, correction)."""
+    if group.place:
+        scores, matched = _place_scores(snapshot, group)
+        return scores, matched, set(group.terms), None
+    terms, correction = _spelled(snapshot, group)
+    scores = np.zeros(snapshot.size, dtype=np.float32)
+    for term in terms:
+        docs, term_scores = snapshot.term_scores(term)
         if len(docs):
-            group_scores[docs] = np.maximum(group_scores[docs], term_scores)
-    return group_scores, set(terms), correction
+            scores[docs] = np.maximum(scores[docs], term_scores)
+    return scores, scores > 0, set(terms), correction
+
+
+def _spelled(snapshot, group):
+    """The terms to look up for a group, and the correction made, if any: a word the index
+    has never seen is replaced by its nearest indexed spellings, unless too long to be one."""
+    [term, *others] = group.terms
+    if others or term.startswith("~") or snapshot.frequency("content", term):
+        return group.terms, None
+    word = group.original.lower()
+    if len(word) > MAX_CORRECTED_LENGTH or snapshot.knows_word(word):
+        return group.terms, None
+    suggestions = snapshot.corrections(word)
+    if not suggestions:
+        return group.terms, None
+    terms = [term for suggestion in suggestions for term in _terms_for(suggestion)]
+    return terms or group.terms, suggestions[0]
+
+
+def _place_scores(snapshot, group):
+    """"behaviour support Castle Point": offers serving the district match its name, as do
+    offers whose text has every word of it. Returns (scores, matched)."""
+    named = snapshot.live.copy()
+    scores = np.zeros(snapshot.size, dtype=np.float32)
+    for term in group.terms:
+        docs, term_scores = snapshot.term_scores(term)
+        has_term = np.zeros(snapshot.size, dtype=bool)
+        has_term[docs] = True
+        named &= has_term
+        scores[docs] += term_scores
+    serving = snapshot.value_set("district", group.place) | snapshot.value_set(
+        "district", ALL_DISTRICTS
+    )
+    return scores * named + serving * np.float32(0.1), named | serving
 
 
 def _terms_for(word):
-    groups = concept_groups(word)
-    return [term for term, _ in groups]
+    return [term for group in concept_groups(word) for term in group.terms]
 
 
 def _filter_sets(snapshot, filters):
@@ -888,8 +976,9 @@ def _marked(text, terms, phrases, window_start, window_end):
     while i < len(words):
         stem = words[i][2]
         size = 1 if stem in terms else 0
+        word = text[words[i][0] : words[i][1]]
         for key in phrases.get(stem, ()):
-            if tuple(w[2] for w in words[i : i + len(key)]) == key:
+            if tuple(w[2] for w in words[i : i + len(key)]) == key and not _everyday_word(key, word):
                 size = len(key)
                 break
         if size:

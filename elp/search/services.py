@@ -95,6 +95,10 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     did_you_mean: str | None
     messages: list[str]
+    # How many would match with "has capacity left", the other filters as they are.
+    with_capacity: int = 0
+    # With a maximum price: how many would match at any price, the other filters as they are.
+    at_any_price: int | None = None
     # When nothing matched: how many offers each active filter hides, by its argument name
     # ("max_price": 4 means removing the maximum price would show 4 offers).
     loosen: dict[str, int] = field(default_factory=dict)
@@ -126,11 +130,19 @@ def search_offers(request, school=None, source=None, log=True):
         facets=found.facets,
         did_you_mean=_did_you_mean(request.q, found.corrected),
         messages=messages,
-        loosen={_ARG_NAMES[name]: count for name, count in found.without.items()},
+        with_capacity=found.with_capacity,
+        at_any_price=found.without.get("max_price_pence"),
+        loosen=_loosen(found),
     )
     if log:
         log_search(request, results.total, school, source or _source())
     return results
+
+
+def _loosen(found):
+    if found.total:
+        return {}
+    return {_ARG_NAMES[name]: count for name, count in found.without.items()}
 
 
 def _source():

@@ -39,6 +39,8 @@ if (form && window.fetch && window.DOMParser && window.history.replaceState) {
     replaceFrom(page, "#search-results");
     replaceFrom(page, "#selected-filters");
     replaceFrom(page, "#save-search-params");
+    replaceFrom(page, "#max_price-count");
+    replaceFrom(page, "#has_capacity-count");
     // Refresh the counts shown in each filter without replacing the controls in use.
     for (const select of form.querySelectorAll("select[data-facet]")) {
       const fresh = page.getElementById(select.id);

@@ -251,7 +251,8 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(client, seeker)
     assert result_titles(response) == ["Phonics training"]
 
 
-def sql_count(category=None, phase=None, district=None, mode=None, max_price_pence=None):
+def sql_count(category=None, phase=None, district=None, mode=None, max_price_pence=None,
+              has_capacity=False):
     """Count visible offers matching the filters straight from the database."""
     query = _db.select(_db.func.count(Offer.id.distinct())).where(
         Offer.status == "published", Offer.hidden_at.is_(None)
@@ -268,6 +269,8 @@ def sql_count(category=None, phase=None, district=None, mode=None, max_price_pen
         query = query.where(Offer.delivery_mode == mode)
     if max_price_pence is not None:
         query = query.where(Offer.price_pence <= max_price_pence)
+    if has_capacity:
+        query = query.where(Offer.capacity.is_(None) | (Offer.capacity > 0))
     return _db.session.scalar(query)
 
 
@@ -315,3 +318,52 @@ def test_facet_counts_equal_the_matching_rows_in_sql(db, seeker):
             for value in set(counts) | {others[facet]}:
                 expected = sql_count(**dict(current, **{facet: value}))
                 assert counts.get(value, 0) == expected, (filters, facet, value)
+
+
+def test_has_capacity_left_and_maximum_price_count_the_matching_rows_in_sql(db, seeker):
+    from elp.search.services import SearchRequest, search_offers
+
+    for number in range(30):
+        make_offer(
+            title=f"Offer {number}",
+            phases=[("KS1",), ("KS2",), ("KS1", "KS2")][number % 3],
+            capacity=[None, 0, 4, 0, 12][number % 5],  # None: not limited
+            price_pence=[None, 15000, 30000, 45000][number % 4],
+            status="published" if number % 7 else "paused",
+        )
+
+    for filters in [
+        {},
+        {"has_capacity": "yes"},
+        {"phase": "KS2"},
+        {"max_price": "300"},
+        {"phase": "KS1", "has_capacity": "yes", "max_price": "300"},
+    ]:
+        request = SearchRequest.from_args(filters)
+        results = search_offers(request)
+        current = {"phase": request.phase, "max_price_pence": request.max_price_pence,
+                   "has_capacity": request.has_capacity}
+        assert results.total == sql_count(**current), filters
+        assert results.with_capacity == sql_count(**dict(current, has_capacity=True)), filters
+        expected_any_price = sql_count(**dict(current, max_price_pence=None))
+        assert results.at_any_price == (expected_any_price if request.max_price_pence else None)
+
+
+def test_the_page_shows_live_counts_for_capacity_and_maximum_price(client, seeker):
+    make_offer(title="Reading with room", capacity=5, price_pence=20000)
+    make_offer(title="Reading unlimited", capacity=None, price_pence=40000)
+    make_offer(title="Reading fully booked", capacity=0, price_pence=20000)
+    make_offer(title="Reading on request", capacity=3, price_pence=None)
+
+    everything = page_text(client.get("/search?q=reading"))
+    assert 'Has capacity left this year <span id="has_capacity-count">(3)</span>' in everything
+
+    with_capacity = client.get("/search?q=reading&has_capacity=yes")
+    assert "Reading fully booked" not in result_titles(with_capacity)
+    assert len(result_titles(with_capacity)) == 3
+
+    priced = client.get("/search?q=reading&max_price=250")
+    assert sorted(result_titles(priced)) == ["Reading fully booked", "Reading with room"]
+    text = page_text(priced)
+    assert 'id="max_price-count">2 of 4 offers at £250 or less per unit</p>' in text
+    assert '<span id="has_capacity-count">(1)</span>' in text  # with the price limit too

@@ -498,10 +498,16 @@ class Snapshot:
         self.searcher.close()
 
     def _column(self, name):
-        if self.size == 0:  # an index with no segments has no columns either
-            return np.empty(0, dtype=np.int64)
-        values = self.reader.column_reader(name)
-        return np.fromiter((int(v) for v in values), dtype=np.int64, count=self.size)
+        """One value per document, read segment by segment: Whoosh's multi-segment column
+        reader skips a segment without the column (one holding only the vocabulary
+        document, say), which would shift every later value."""
+        column = np.full(self.size, NO_VALUE, dtype=np.int64)
+        for leaf, offset in self.leaves:
+            if leaf.has_column(name):
+                count = leaf.doc_count_all()
+                values = (int(value) for value in leaf.column_reader(name))
+                column[offset : offset + count] = np.fromiter(values, dtype=np.int64, count=count)
+        return column
 
     # Postings -----------------------------------------------------------------------
 

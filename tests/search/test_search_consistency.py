@@ -250,3 +250,16 @@ def test_changes_committed_during_a_reindex_are_not_lost(db, app, monkeypatch):
     sync.reindex(app)
 
     assert sorted(titles("catch-up")) == ["Numeracy catch-up", "Phonics catch-up"]
+
+
+def test_a_segment_holding_only_the_spelling_words_keeps_every_offer_s_values_in_place(db, app):
+    # A rebuild can end with a segment holding nothing but the vocabulary document, which
+    # has no price or capacity; the segment after it must not shift into its place.
+    make_offer(title="Phonics for reception classes", price_pence=30000)
+    directory = index.IndexDirectory(Path(app.config["INDEX_DIR"]))
+    with index.writing(directory, merge=False) as writer:
+        index.add_vocabulary(writer, {"phonics", "reception"})
+    make_offer(title="Maths mastery in Year 4", price_pence=45000)
+
+    assert titles("", max_price="400") == ["Phonics for reception classes"]
+    assert titles("maths", max_price="500") == ["Maths mastery in Year 4"]

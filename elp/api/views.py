@@ -15,7 +15,7 @@ from elp.api.openapi import FACET_NAMES, openapi_document
 from elp.extensions import db, limiter
 from elp.money import MoneyError, parse_pounds
 from elp.offers.models import DELIVERY_MODES, PHASES, Category
-from elp.search.services import SORTS, SearchRequest, search_offers
+from elp.search.services import SORTS, SearchRequest, log_search, search_offers
 
 bp = Blueprint("api", __name__)
 
@@ -123,6 +123,7 @@ def search():
     for notice in [*notices, *results.messages]:
         response.headers.add("ELP-Notice", notice)
     response.headers["Cache-Control"] = "no-store"
+    log_search(search_request, results.total, school=school, source="api")
     return response
 
 

@@ -249,7 +249,7 @@ def _matching(saved, new):
     since = saved.last_alerted_at
     hits, wanted = [], set(new)
     while wanted:
-        results = search_offers(request, school=saved.school, log=False)
+        results = search_offers(request, school=saved.school)
         for hit in results.hits:
             if hit.offer_id in wanted:
                 hits.append(hit)

@@ -5,8 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app, g, has_request_context
-from flask import request as flask_request
+from flask import current_app, g
 from markupsafe import Markup, escape
 
 from elp.accounts.models import DISTRICT_NAMES
@@ -104,12 +103,12 @@ class SearchResults:
     loosen: dict[str, int] = field(default_factory=dict)
 
 
-def search_offers(request, school=None, source=None, log=True):
-    """Find published, visible offers for `request`, and log the search.
+def search_offers(request, school=None):
+    """Find published, visible offers for `request`.
 
-    school: the seeking user's School (for distance and the search log); None for API tokens.
-    source: "page" or "api" for the search log; by default, from the URL being served.
-    log: False for searches no one typed (saved-search alerts), which would skew the report.
+    school: the seeking user's School (for distance); None for API tokens. The search page
+    and the API then call log_search; searches no one typed (saved-search alerts) are not
+    logged, as they would skew the report.
     """
     sync.catch_up_if_behind()
     messages = list(request.messages)
@@ -134,8 +133,6 @@ def search_offers(request, school=None, source=None, log=True):
         at_any_price=found.without.get("max_price_pence"),
         loosen=_loosen(found),
     )
-    if log:
-        log_search(request, results.total, school, source or _source())
     return results
 
 
@@ -143,12 +140,6 @@ def _loosen(found):
     if found.total:
         return {}
     return {_ARG_NAMES[name]: count for name, count in found.without.items()}
-
-
-def _source():
-    if has_request_context() and flask_request.path.startswith("/api/"):
-        return "api"
-    return "page"
 
 
 _ARG_NAMES = {
@@ -231,6 +222,9 @@ LOG_MERGE_SECONDS = 30
 
 def log_search(request, result_count, school=None, source="page"):
     """Record a search for the unmet-demand report: the school, never the user.
+
+    Call it once the page or answer is built: its commit expires the session, and anything
+    read after it (the signed-in user, their school) would be loaded again.
 
     A search typed letter by letter (the page updates as the user types) is one search:
     a refinement of the same school's search within LOG_MERGE_SECONDS replaces it.

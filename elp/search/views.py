@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from elp.money import format_pence
 from elp.offers.models import DELIVERY_MODES
-from elp.search.services import SORTS, SearchRequest, filter_values, search_offers
+from elp.search.services import SORTS, SearchRequest, filter_values, log_search, search_offers
 
 bp = Blueprint("search", __name__)
 
@@ -23,7 +23,7 @@ FILTER_ORDER = ("category", "phase", "district", "mode", "max_price", "has_capac
 def search():
     search_request = SearchRequest.from_args(request.args)
     results = search_offers(search_request, school=current_user.school)
-    return render_template(
+    page = render_template(
         "search/search.html",
         search=search_request,
         results=results,
@@ -36,6 +36,8 @@ def search():
         last_page_href=_search_url(search_request, page=results.pages),
         modes=DELIVERY_MODES,
     )
+    log_search(search_request, results.total, school=current_user.school, source="page")
+    return page
 
 
 def _args(search_request):

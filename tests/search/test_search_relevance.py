@@ -70,7 +70,7 @@ def test_the_offer_a_school_wants_is_in_the_top_three(db):
     load_demo()
     misses = []
     for query, expected in JUDGED:
-        results = search_offers(SearchRequest.from_args({"q": query}), log=False)
+        results = search_offers(SearchRequest.from_args({"q": query}))
         top = [hit.title for hit in results.hits[:3]]
         if expected not in top:
             misses.append(f"{query!r}: wanted {expected!r}, got {top}")
@@ -81,6 +81,6 @@ def test_the_offer_a_school_wants_is_in_the_top_three(db):
 def test_drafts_in_the_demo_are_never_found(db):
     load_demo()
 
-    results = search_offers(SearchRequest.from_args({"q": "intensive interaction training"}), log=False)
+    results = search_offers(SearchRequest.from_args({"q": "intensive interaction training"}))
 
     assert "Intensive interaction training" not in [hit.title for hit in results.hits]

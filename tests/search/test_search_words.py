@@ -9,7 +9,7 @@ from elp.search.services import SearchRequest, search_offers
 
 
 def found(q, **filters):
-    results = search_offers(SearchRequest.from_args({"q": q, **filters}), log=False)
+    results = search_offers(SearchRequest.from_args({"q": q, **filters}))
     return sorted(hit.title for hit in results.hits)
 
 
@@ -69,7 +69,7 @@ def test_an_acronym_written_with_a_small_last_letter_still_counts(db):
 def test_an_everyday_use_of_an_acronym_is_not_highlighted_as_the_acronym(db):
     offer_saying("SEND outreach", "Please send us your dates. Outreach for pupils with SEND.")
 
-    [hit] = search_offers(SearchRequest.from_args({"q": "SEN"}), log=False).hits
+    [hit] = search_offers(SearchRequest.from_args({"q": "SEN"})).hits
 
     assert "send us" in str(hit.snippet)
     assert '<mark class="elp-highlight">SEND</mark>' in str(hit.snippet)

@@ -270,7 +270,11 @@ def check_offer_details(details, school=None, offer=None):
 
 
 def _title_taken(school, title, offer):
-    query = select(Offer.id).where(Offer.school_id == school.id, Offer.title == title)
+    """Whether another of the school's offers has this title, in any letter case: "Phonics
+    support" and "phonics support" would look like one offer to a seeking school."""
+    query = select(Offer.id).where(
+        Offer.school_id == school.id, func.lower(Offer.title) == title.lower()
+    )
     if offer is not None:
         query = query.where(Offer.id != offer.id)
     return db.session.scalar(query) is not None

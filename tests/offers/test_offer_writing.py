@@ -301,9 +301,12 @@ def test_what_was_typed_is_kept_when_something_is_wrong(db, login_as, offer_form
     assert 'value="14"' in page
 
 
-def test_a_school_cannot_use_the_same_title_twice(db, login_as, offer_form):
+@pytest.mark.parametrize(
+    "existing", ["Phonics leadership support for KS1", "PHONICS leadership support for ks1"]
+)
+def test_a_school_cannot_use_the_same_title_twice(db, login_as, offer_form, existing):
     member = make_member()
-    make_offer(member.school, "Phonics leadership support for KS1")
+    make_offer(member.school, existing)
     client = login_as(member)
 
     page = client.post("/offers/new", data=offer_form()).get_data(as_text=True)

@@ -24,7 +24,7 @@ from elp.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from elp.accounts.models import ROLE_NAMES
+from elp.accounts.models import ROLE_NAMES, normalise_email
 from elp.errors import InvalidInput
 from elp.extensions import limiter
 
@@ -34,6 +34,12 @@ bp = Blueprint("accounts", __name__)
 SIGN_IN_LIMIT = "10 per minute"
 JOIN_LIMIT = "10 per minute"
 PASSWORD_RESET_LIMIT = "5 per minute"
+# Per email address, from any client, so no one can fill a colleague's inbox with links.
+RESET_LINKS_PER_EMAIL = "5 per hour"
+
+
+def _email_asked_for():
+    return "reset-link:" + normalise_email(request.form.get("email", ""))
 
 
 @bp.before_app_request
@@ -243,6 +249,7 @@ def _link_unusable(problem, next_step_text, next_step_href):
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit(PASSWORD_RESET_LIMIT, methods=["POST"])
+@limiter.limit(RESET_LINKS_PER_EMAIL, key_func=_email_asked_for, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -145,6 +145,20 @@ def test_asking_for_links_is_rate_limited(client, db, member):
     assert statuses == [200] * 5 + [429]
 
 
+def test_links_to_one_address_are_limited_whoever_asks(app, db, member, sent_emails):
+    def ask_from(address, email):
+        client = app.test_client()
+        return client.post(
+            "/forgot-password", data={"email": email}, environ_base={"REMOTE_ADDR": address}
+        ).status_code
+
+    statuses = [ask_from(f"198.51.100.{n}", "Jo@School.example") for n in range(6)]
+
+    assert statuses == [200] * 5 + [429]
+    assert len(sent_emails) == 5
+    assert ask_from("198.51.100.99", "someone.else@school.example") == 200
+
+
 def test_a_new_password_signs_the_account_out_everywhere_else(app, db, member, sent_emails):
     elsewhere = app.test_client()  # say, a browser left signed in on a shared staffroom PC
     signing_in = elsewhere.post(

@@ -80,6 +80,16 @@ def test_an_empty_result_says_which_filter_to_loosen(client, seeker):
     assert "‘KS3’</a> would show" not in text  # removing the phase alone would not help
 
 
+def test_filters_that_match_nothing_together_offer_to_clear_them_all(client, seeker):
+    make_offer(title="Phonics", phases=("KS1",), districts=("Harlow",), delivery_mode="at_our_school")
+    make_offer(title="Revision", phases=("KS4",), districts=("Tendring",), delivery_mode="at_our_school")
+
+    text = page_text(client.get("/search?phase=KS1&district=Tendring&mode=online"))
+
+    assert "No offers match these filters together." in text
+    assert '<a class="govuk-link" href="/search">Clear all filters</a> to see every offer' in text
+
+
 def test_a_search_with_no_match_suggests_other_words(client, seeker):
     make_offer(title="Behaviour support")
 

@@ -33,6 +33,9 @@ class Config:
     # "smtp" when a mail server is configured, otherwise "file": each email is written
     # to the instance folder's mail/ and logged. Tests use "memory".
     MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
+    # Emails a request queues are sent by a background thread after its commit; "inline"
+    # sends them before the response (tests, to read them at once).
+    MAIL_DELIVERY = "background"
 
     RATELIMIT_STORAGE_URI = _env("ELP_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -76,6 +79,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "memory"
+    MAIL_DELIVERY = "inline"
     RATELIMIT_STORAGE_URI = "memory://"
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None

@@ -1,9 +1,10 @@
 """Queue emails in the outbox and deliver them after the transaction commits."""
 
 import logging
+import threading
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 
 from elp.extensions import db
 from elp.notifications import mailer
@@ -13,6 +14,7 @@ from elp.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+DELIVERY_THREAD = "outbox-delivery"
 CLAIM_TIME = timedelta(minutes=5)  # far longer than one send takes (the SMTP timeout is 20 s)
 
 
@@ -25,6 +27,36 @@ def queue_email(to, subject, template, **context):
     email = OutboxEmail(to=to, subject=subject, body=body)
     db.session.add(email)
     return email
+
+
+def deliver_soon():
+    """Send the outbox once the caller's transaction has committed, without keeping the
+    user waiting on the mail server: in a background thread, or at once where
+    MAIL_DELIVERY is "inline" (tests).
+
+    Waiting would also tell a stranger on the "forgot password" page which emails have an
+    account: only those would wait for a send. An email the thread never sends (the worker
+    stopped) stays queued for the next delivery or `elp deliver-mail`.
+    """
+    if current_app.config["MAIL_DELIVERY"] == "inline":
+        deliver_outbox()
+        return
+    threading.Thread(
+        target=_deliver_in_background,
+        args=(current_app._get_current_object(),),
+        name=DELIVERY_THREAD,
+        daemon=True,
+    ).start()
+
+
+def _deliver_in_background(app):
+    with app.app_context():
+        try:
+            deliver_outbox()
+        except Exception:  # the emails stay queued; a request must never see this
+            log.exception("Could not deliver the outbox")
+        finally:
+            db.session.remove()
 
 
 def deliver_outbox(limit=100):

@@ -17,7 +17,7 @@ from elp import audit
 from elp.accounts.models import DISTRICT_NAMES, ROLE_LEAD, School, User
 from elp.errors import ActionRefused
 from elp.extensions import db
-from elp.notifications.services import deliver_outbox, queue_email
+from elp.notifications.services import deliver_soon, queue_email
 from elp.offers.models import (
     ARCHIVED,
     DELIVERY_MODES,
@@ -591,7 +591,7 @@ def hide_offer(offer, reason, admin):
     audit.record("offer.hidden", offer, actor=admin, reason=reason)
     _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
     db.session.commit()
-    deliver_outbox()
+    deliver_soon()
 
 
 def unhide_offer(offer, admin):
@@ -604,7 +604,7 @@ def unhide_offer(offer, admin):
     audit.record("offer.unhidden", offer, actor=admin, hidden_reason=reason)
     _tell_school(offer, "Your offer is no longer hidden", "offer_unhidden")
     db.session.commit()
-    deliver_outbox()
+    deliver_soon()
 
 
 def _tell_school(offer, subject, template):

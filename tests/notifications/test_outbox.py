@@ -1,5 +1,6 @@
 """Emails wait in the outbox until their transaction commits, and are sent once."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,10 @@ from jinja2 import DictLoader
 from elp.extensions import db as _db
 from elp.notifications import mailer
 from elp.notifications.models import OutboxEmail
+from elp.notifications import services
 from elp.notifications.services import deliver_outbox, queue_email
 from elp.timeutil import utcnow
+from tests.factories import make_member
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +96,28 @@ def _claim_elsewhere(email_id, minutes):
             .where(OutboxEmail.id == email_id)
             .values(claimed_until=utcnow() + timedelta(minutes=minutes), attempts=1)
         )
+
+
+def test_a_request_does_not_wait_for_a_slow_mail_server(app, client, db, monkeypatch):
+    make_member(email="jo@school.example")
+    release, sending, delivered = threading.Event(), threading.Event(), []
+
+    def slow_server(email):
+        sending.set()
+        release.wait(10)
+        delivered.append(email.to)
+
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "background")
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "slow")
+    monkeypatch.setitem(mailer.BACKENDS, "slow", slow_server)
+
+    response = client.post("/forgot-password", data={"email": "jo@school.example"})
+
+    assert response.status_code == 200  # answered while the mail server is still busy
+    assert sending.wait(5) and delivered == []
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == services.DELIVERY_THREAD:
+            thread.join(10)
+    assert delivered == ["jo@school.example"]
+    assert _db.session.scalar(_db.select(OutboxEmail.sent_at)) is not None

@@ -75,8 +75,8 @@ ROUTES = [
     ("POST", "/offers/<int:offer_id>/<any(publish, pause, resume, archive):action>",
                                                                         (302, 302, 302, 404, 403)),
     ("GET",  "/admin/offers",                                           (302, 403, 403, 403, 200)),
-    ("GET",  "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 200)),
-    ("POST", "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 409)),
+    ("POST", "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 409)),
     # The offer is not hidden, so unhiding it is refused: 409 shows the admin got through.
     ("POST", "/admin/offers/<int:offer_id>/unhide",                     (302, 403, 403, 403, 409)),
     ("GET",  "/admin/offers/import",                                    (302, 403, 403, 403, 200)),

@@ -575,6 +575,14 @@ def admin_offers(status=None, category_id=None, moderation=None, text=None, page
     )
 
 
+def check_can_hide(offer):
+    """Refuse to hide an offer seeking schools cannot see anyway."""
+    if offer.hidden_at is not None:
+        raise ActionRefused("This offer is already hidden.")
+    if offer.status != PUBLISHED:
+        raise ActionRefused(f"Only a published offer can be hidden; this one is {offer.status}.")
+
+
 def hide_offer(offer, reason, admin):
     """Hide a published offer from seeking schools; its school is told why by email."""
     reason = (reason or "").strip()
@@ -582,10 +590,7 @@ def hide_offer(offer, reason, admin):
         raise ActionRefused("Enter the reason for hiding the offer.")
     if len(reason) > HIDDEN_REASON_MAX:
         raise ActionRefused(f"The reason must be {HIDDEN_REASON_MAX} characters or fewer.")
-    if offer.hidden_at is not None:
-        raise ActionRefused("This offer is already hidden.")
-    if offer.status != PUBLISHED:
-        raise ActionRefused(f"Only a published offer can be hidden; this one is {offer.status}.")
+    check_can_hide(offer)
     offer.hidden_at = utcnow()
     offer.hidden_reason = reason
     audit.record("offer.hidden", offer, actor=admin, reason=reason)

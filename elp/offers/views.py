@@ -119,6 +119,7 @@ def offers():
 @admin_required
 def hide(offer_id):
     offer = db.get_or_404(Offer, offer_id)
+    services.check_can_hide(offer)
     form = HideOfferForm()
     if form.validate_on_submit():
         services.hide_offer(offer, form.reason.data, current_user)

@@ -1,5 +1,6 @@
 """ELP admins hide an offer with a reason and unhide it; the school is told and sees why."""
 
+import pytest
 from sqlalchemy import select
 
 from elp.audit import AuditEvent
@@ -50,10 +51,12 @@ def test_a_reason_is_required(db, login_as):
     assert offer.hidden_at is None
 
 
-def test_only_a_published_offer_can_be_hidden(db, login_as):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_only_a_published_offer_can_be_hidden(db, login_as, method):
     offer = make_offer(status="draft")
 
-    response = login_as(make_admin()).post(f"/admin/offers/{offer.id}/hide", data={"reason": "No"})
+    admin = login_as(make_admin())
+    response = getattr(admin, method)(f"/admin/offers/{offer.id}/hide", data={"reason": "No"})
 
     assert response.status_code == 409
     assert "Only a published offer can be hidden" in response.get_data(as_text=True)

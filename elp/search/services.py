@@ -209,7 +209,7 @@ def plain_text(markdown):
 def _did_you_mean(q, corrected):
     if not corrected:
         return None
-    text = q
+    text = q[: index.MAX_QUERY_CHARS]  # the words searched; the rest was never read
     for original, correction in corrected.items():
         text = re.sub(rf"\b{re.escape(original)}\b", correction, text, flags=re.IGNORECASE)
     return text

@@ -106,3 +106,13 @@ def test_a_word_too_long_to_be_real_is_not_spell_corrected(db, client, login_as,
     assert response.status_code == 200
     assert "No offers match" in response.get_data(as_text=True)
     assert corrected == ["phonicss"]  # the short typo is corrected; the long word is not
+
+
+def test_did_you_mean_offers_only_the_words_that_were_searched(db):
+    offer_saying("Phonics training", "Phonics coaching.")
+
+    typed = "phonicss " + "x" * 2000
+    results = search_offers(SearchRequest.from_args({"q": typed}))
+
+    searched = typed[: index.MAX_QUERY_CHARS]
+    assert results.did_you_mean == searched.replace("phonicss", "phonics")

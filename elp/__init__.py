@@ -31,8 +31,9 @@ def create_app(config=None):
     security.register(app)
     templating.register(app)
 
-    from elp import search
+    from elp import notifications, search
 
+    notifications.init_app(app)
     search.init_app(app)
 
     from elp.cli import register_commands

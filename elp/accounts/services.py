@@ -28,7 +28,7 @@ from elp.accounts.models import (
 from elp.accounts.passwords import hash_password, password_matches, password_problem
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db, limiter
-from elp.notifications.services import deliver_soon, queue_email
+from elp.notifications.services import queue_email
 from elp.timeutil import utcnow
 
 WRONG_EMAIL_OR_PASSWORD = "Enter a correct email address and password"
@@ -360,7 +360,6 @@ def invite_colleague(lead, email, full_name=None):
     )
     audit.record("invitation.sent", invitation, actor=lead, school_id=lead.school_id, email=email)
     db.session.commit()
-    deliver_soon()
     return invitation
 
 
@@ -505,7 +504,6 @@ def request_password_reset(email):
         link=external_url("accounts.reset_password", reset_token=tokens.make_reset_token(user)),
     )
     db.session.commit()
-    deliver_soon()
 
 
 def _reset_link_not_valid():

@@ -5,6 +5,8 @@ import threading
 from datetime import timedelta
 
 from flask import current_app, render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from elp.extensions import db
 from elp.notifications import mailer
@@ -16,6 +18,23 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 DELIVERY_THREAD = "outbox-delivery"
 CLAIM_TIME = timedelta(minutes=5)  # far longer than one send takes (the SMTP timeout is 20 s)
+_QUEUED = "outbox_email_queued"
+
+
+def register_events():
+    """Deliver the outbox after any commit that queued an email, never before."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session):
+    if session.info.pop(_QUEUED, False):
+        deliver_soon()
+
+
+def _after_rollback(session):
+    session.info.pop(_QUEUED, None)
 
 
 def queue_email(to, subject, template, **context):
@@ -26,30 +45,38 @@ def queue_email(to, subject, template, **context):
     body = render_template(f"emails/{template}.txt", subject=subject, **context)
     email = OutboxEmail(to=to, subject=subject, body=body)
     db.session.add(email)
+    db.session.info[_QUEUED] = True
     return email
 
 
 def deliver_soon():
-    """Send the outbox once the caller's transaction has committed, without keeping the
-    user waiting on the mail server: in a background thread, or at once where
-    MAIL_DELIVERY is "inline" (tests).
+    """Send the outbox without keeping the user waiting on the mail server: in a background
+    thread, or at once where MAIL_DELIVERY is "inline" (tests); where it is "command", only
+    `elp deliver-mail` sends. Called after each commit that queued an email; each delivery
+    works in a session of its own.
 
     Waiting would also tell a stranger on the "forgot password" page which emails have an
     account: only those would wait for a send. An email the thread never sends (the worker
     stopped) stays queued for the next delivery or `elp deliver-mail`.
     """
-    if current_app.config["MAIL_DELIVERY"] == "inline":
-        deliver_outbox()
+    try:
+        app = current_app._get_current_object()
+    except RuntimeError:
+        return  # no app: `elp deliver-mail` sends the emails later
+    if app.config["MAIL_DELIVERY"] == "command":
+        return
+    if app.config["MAIL_DELIVERY"] == "inline":
+        _deliver_in_own_session(app)
         return
     threading.Thread(
-        target=_deliver_in_background,
-        args=(current_app._get_current_object(),),
+        target=_deliver_in_own_session,
+        args=(app,),
         name=DELIVERY_THREAD,
         daemon=True,
     ).start()
 
 
-def _deliver_in_background(app):
+def _deliver_in_own_session(app):
     with app.app_context():
         try:
             deliver_outbox()

@@ -17,7 +17,7 @@ from elp import audit
 from elp.accounts.models import DISTRICT_NAMES, ROLE_LEAD, School, User
 from elp.errors import ActionRefused
 from elp.extensions import db
-from elp.notifications.services import deliver_soon, queue_email
+from elp.notifications.services import queue_email
 from elp.offers.models import (
     ARCHIVED,
     DELIVERY_MODES,
@@ -596,7 +596,6 @@ def hide_offer(offer, reason, admin):
     audit.record("offer.hidden", offer, actor=admin, reason=reason)
     _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
     db.session.commit()
-    deliver_soon()
 
 
 def unhide_offer(offer, admin):
@@ -609,7 +608,6 @@ def unhide_offer(offer, admin):
     audit.record("offer.unhidden", offer, actor=admin, hidden_reason=reason)
     _tell_school(offer, "Your offer is no longer hidden", "offer_unhidden")
     db.session.commit()
-    deliver_soon()
 
 
 def _tell_school(offer, subject, template):

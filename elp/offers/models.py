@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from elp.accounts.models import School, User
 from elp.extensions import db
 from elp.timeutil import utcnow
+from elp.transitions import Versioned
 
 # PRODUCT.md section 5: the start set of categories, by these exact names.
 START_CATEGORIES = (
@@ -83,7 +84,7 @@ class OfferDistrict(db.Model):
     district: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
-class Offer(db.Model):
+class Offer(Versioned, db.Model):
     __tablename__ = "offer"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,7 @@ from elp.offers.models import (
     Specialism,
 )
 from elp.timeutil import utcnow
+from elp.transitions import save
 
 TITLE_MAX = 120
 SUMMARY_MAX = 200
@@ -385,9 +386,11 @@ def revise_offer(offer, details, user, **audit_details):
     _refuse_if_invalid(details, offer.school, offer)
     changed = changed_fields(offer, details)
     if changed:
-        apply_details(offer, details)
+        with db.session.no_autoflush:  # the one flush is the compare-and-set in save()
+            apply_details(offer, details)
         offer.updated_by = user
         offer.updated_at = utcnow()
+        save("offer")  # an edit racing another change of the same offer is refused
         audit.record(
             "offer.edited", offer, actor=user, changed=changed, status=offer.status, **audit_details
         )
@@ -472,6 +475,7 @@ def apply_transition(offer, action, user, **audit_details):
         offer.published_at = utcnow()
     offer.updated_by = user
     offer.updated_at = utcnow()
+    save("offer")  # of two people changing the offer's status at once, one wins
     audit.record(
         f"offer.{transition.done}",
         offer,

@@ -198,7 +198,7 @@ def serve(database_url, index_dir):
 
     def one_search(args):
         with app.test_request_context("/search"):  # a fresh request, as in a live worker
-            return search_offers(SearchRequest.from_args(args), log=False)
+            return search_offers(SearchRequest.from_args(args))
 
     started = time.perf_counter()
     one_search({"q": "phonics"})

@@ -1,11 +1,18 @@
-"""Response headers and the user loader: the security baseline every page gets."""
+"""Response headers, the user loader and this browser's signed-in session: the security
+baseline every page gets."""
 
 import hmac
 
-from flask import abort, request
+from flask import abort, request, session
+from flask_login import login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elp.extensions import db, login_manager
+from elp.accounts import sessions
+from elp.extensions import login_manager
+from elp.unit_of_work import unit_of_work
+
+# Where the session cookie keeps the token of its `UserSession` (elp.accounts.sessions).
+SESSION_TOKEN_KEY = "session_token"
 
 # No inline script or style anywhere: every script and stylesheet is served from static/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,14 +33,43 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @login_manager.user_loader
 def load_user(session_user_id):
-    """The signed-in user, unless their password has changed since this session began."""
-    from elp.accounts.models import User
-
-    user_id = session_user_id.partition(":")[0]
-    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-    if user is None or not hmac.compare_digest(session_user_id, user.get_id()):
+    """The signed-in user, while this browser's session has not ended and the password is
+    the one it signed in with."""
+    user_session = sessions.live_session(session.get(SESSION_TOKEN_KEY))
+    if user_session is None or not hmac.compare_digest(session_user_id, user_session.user.get_id()):
         return None
-    return user
+    if sessions.activity_due(user_session):
+        with unit_of_work():
+            sessions.note_activity(user_session)
+    return user_session.user
+
+
+def begin_browser_session(user):
+    """Sign the user in on this browser, as a new session the server can end."""
+    with unit_of_work():
+        token = sessions.begin_session(user, request.headers.get("User-Agent"))
+    # Flask-WTF makes a new CSRF secret when there is none: one planted or seen before
+    # signing in must not carry over into the signed-in session.
+    session.pop("csrf_token", None)
+    login_user(user)
+    session[SESSION_TOKEN_KEY] = token
+
+
+def end_browser_session():
+    """Sign this browser out and end its session, so a copy of the cookie stops working."""
+    with unit_of_work():
+        sessions.end_session_for_token(session.get(SESSION_TOKEN_KEY))
+    logout_user()
+    session.pop(SESSION_TOKEN_KEY, None)
+
+
+def browser_session_token():
+    return session.get(SESSION_TOKEN_KEY)
+
+
+def user_of_ended_browser_session():
+    """The user whose session this browser's cookie names, if that session has ended."""
+    return sessions.ended_session_user(session.get(SESSION_TOKEN_KEY))
 
 
 def _set_headers(response):

@@ -13,10 +13,12 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 
 from elp import create_app
+from elp.accounts import sessions
 from elp.extensions import db as _db
 from elp.extensions import limiter
 from elp.notifications import mailer
 from elp.search import sync as search_sync
+from elp.security import SESSION_TOKEN_KEY
 
 LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"}
 
@@ -118,12 +120,16 @@ def client(app):
 
 @pytest.fixture
 def login_as(client):
-    """Sign a user in on the test client without going through the sign-in page."""
+    """Sign a user in on the test client without going through the sign-in page (with a
+    session record, as the sign-in page makes)."""
 
     def login(user):
+        token = sessions.begin_session(user, "Test browser")
+        _db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session[SESSION_TOKEN_KEY] = token
         # Requests made inside the test's app context share its `g`, where Flask-Login keeps
         # the user it loaded: forget it, so the next request loads this user.
         if has_app_context():

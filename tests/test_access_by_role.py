@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from elp.accounts import tokens
+from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
 from elp.extensions import db as _db
@@ -49,6 +49,10 @@ ROUTES = [
     ("POST", "/school/colleagues/<int:user_id>/remove",                 (302, 403, 302, 403, 403)),
     ("GET",  "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 302, 403, 403)),
+    # Sessions belong to one user: anyone else's session id is a 404, as if it did not exist.
+    ("GET",  "/account/sessions",                                       (302, 200, 200, 200, 200)),
+    ("POST", "/account/sessions/<int:session_id>/end",                  (302, 302, 404, 404, 404)),
+    ("POST", "/account/sessions/end-others",                            (302, 302, 302, 302, 302)),
     # admin
     ("GET",  "/admin/",                                                 (302, 403, 403, 403, 200)),
     ("GET",  "/admin/schools",                                          (302, 403, 403, 403, 200)),
@@ -135,6 +139,9 @@ def url_values(db):
     _db.session.commit()
     saved_search, _ = saved_searches.save_search(member_a, {"q": "phonics"})
     api_token, _ = api_services.issue_token("Dashboard")
+    sessions.begin_session(member_a, "Firefox on a staffroom computer")
+    _db.session.commit()
+    member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
     values = {
         "school_id": school_a.id,
@@ -149,6 +156,7 @@ def url_values(db):
         "offer_id": offer.id,
         "action": "publish",
         "category_id": offer.category_id,
+        "session_id": member_a_elsewhere.id,
     }
     return people, values
 

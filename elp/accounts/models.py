@@ -165,3 +165,21 @@ class Invitation(db.Model):
 
 def normalise_email(email):
     return (email or "").strip().lower()
+
+
+class UserSession(db.Model):
+    """One sign-in on one browser. The session cookie carries a random token; only its hash
+    is kept, so the table cannot be used to sign in. Ending the record ends the session,
+    wherever the cookie has been copied."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser: Mapped[str] = mapped_column(String(60))  # "Firefox on Windows", not the raw header
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elp import audit
-from elp.accounts import tokens
+from elp.accounts import sessions, tokens
 from elp.accounts.models import (
     ESSEX_DISTRICTS,
     ROLE_ADMIN,
@@ -395,6 +395,7 @@ def remove_colleague(lead, colleague):
     if colleague.id == lead.id:
         raise ActionRefused("You cannot remove yourself. Ask another lead at your school.")
     colleague.active = False
+    sessions.end_every_session(colleague)
     audit.record(
         "user.removed", colleague, actor=lead, school_id=colleague.school_id, email=colleague.email
     )
@@ -543,6 +544,7 @@ def reset_password(token, password):
     if problem:
         raise InvalidInput("password", problem)
     user.password_hash = hash_password(password)
+    sessions.end_every_session(user)
     audit.record("user.password_reset", user, actor=user)
     db.session.commit()
     return user
@@ -641,6 +643,7 @@ def suspend_school(admin, school, reason):
         raise ActionRefused("This school is already suspended.")
     school.status = SCHOOL_SUSPENDED
     school.suspension_reason = reason.strip()
+    sessions.end_school_sessions(school)
     audit.record("school.suspended", school, actor=admin, reason=school.suspension_reason)
     db.session.commit()
 

@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from elp.accounts import services
 from elp.accounts.decorators import lead_required
@@ -27,6 +27,7 @@ from elp.accounts.forms import (
 from elp.accounts.models import ROLE_NAMES, normalise_email
 from elp.errors import InvalidInput
 from elp.extensions import limiter
+from elp.security import begin_browser_session, end_browser_session, user_of_ended_browser_session
 
 bp = Blueprint("accounts", __name__)
 
@@ -44,17 +45,26 @@ def _email_asked_for():
 
 @bp.before_app_request
 def sign_out_users_who_lost_access():
-    """Sign out, on their next request, a removed user or a user of a suspended school."""
-    # Flask-Login already treats an inactive user as not authenticated; this also tells
-    # them why and clears the session.
-    if request.endpoint == "static" or current_user.is_anonymous or current_user.is_active:
+    """Sign out, on their next request, a removed user or a user of a suspended school, and
+    forget a session that has been ended elsewhere."""
+    # Flask-Login already treats an inactive user, or an ended session, as not signed in;
+    # this also tells them why and clears the session.
+    if request.endpoint == "static" or (not current_user.is_anonymous and current_user.is_active):
         return None
-    school = current_user.school
+    if current_user.is_anonymous:
+        user = user_of_ended_browser_session()
+    else:
+        user = current_user._get_current_object()  # the proxy turns anonymous on sign-out
+    if user is None:
+        return None
+    end_browser_session()
+    if user.is_active:
+        return None  # signed out from another browser, or by a new password: nothing to tell
+    school = user.school
     if school is not None and school.is_suspended:
         message = services.suspension_message(school)
     else:
         message = services.ACCOUNT_CLOSED
-    logout_user()
     flash(message)
     return redirect(url_for("accounts.sign_in"))
 
@@ -110,7 +120,7 @@ def sign_in():
         except InvalidInput as error:
             _show_error(form, error)
         else:
-            login_user(user)
+            begin_browser_session(user)
             return redirect(next_page or url_for("accounts.home"))
     return render_template("accounts/sign_in.html", form=form)
 
@@ -121,7 +131,7 @@ def sign_out():
         return redirect(url_for("accounts.home"))
     form = ConfirmForm()
     if form.validate_on_submit():
-        logout_user()
+        end_browser_session()
         flash("You have signed out", "success")
         return redirect(url_for("accounts.home"))
     return render_template("accounts/sign_out.html", form=form)
@@ -146,7 +156,7 @@ def join():
         except InvalidInput as error:
             _show_error(form, error)
         else:
-            login_user(user)
+            begin_browser_session(user)
             flash(f"You have joined ELP Exchange as the lead for {user.school.name}", "success")
             return redirect(url_for("accounts.home"))
     return render_template("accounts/join.html", form=form)
@@ -228,7 +238,7 @@ def accept_invitation(invitation_token):
         except services.LinkUnusable as problem:
             return _link_unusable(problem, "Sign in", url_for("accounts.sign_in"))
         else:
-            login_user(user)
+            begin_browser_session(user)
             flash(f"Welcome to ELP Exchange. You are now a member of {user.school.name}", "success")
             return redirect(url_for("accounts.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
@@ -272,7 +282,11 @@ def reset_password(reset_token):
         except InvalidInput as error:
             _show_error(form, error)
         else:
-            logout_user()
+            end_browser_session()
             flash("Your password has been changed. Sign in with your new password", "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+# Pages in their own modules, registered on this blueprint when it is imported.
+from elp.accounts import session_views  # noqa: E402, F401

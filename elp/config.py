@@ -9,6 +9,8 @@ import os
 from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "development-only-not-secret"
+# Sessions and links are signed with the secret key: shorter than this, it can be guessed.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _env(name, default=None):
@@ -86,12 +88,19 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
 
 
-CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}
+# TestingConfig is not here: it turns CSRF off and fixes the secret key, so only the test
+# suite may use it, and the tests pass their settings to create_app instead of ELP_ENV.
+CONFIGS = {"development": Config, "production": ProductionConfig}
 
 
 def config_from_environment():
     """Return the configuration class that ELP_ENV names (development by default)."""
     name = _env("ELP_ENV", "development")
+    if name == TestingConfig.ENV_NAME:
+        raise RuntimeError(
+            "ELP_ENV=testing is only for the test suite (it turns off CSRF protection and uses "
+            "a fixed secret key): use development or production."
+        )
     if name not in CONFIGS:
         raise RuntimeError(f"ELP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
     return CONFIGS[name]
@@ -100,8 +109,15 @@ def config_from_environment():
 def check_production_safety(config):
     """Refuse to start in production with an unsafe configuration."""
     problems = []
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
-        problems.append("set ELP_SECRET_KEY to a long random value")
+    secret_key = config.get("SECRET_KEY") or ""
+    if secret_key == DEFAULT_SECRET_KEY or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            "set ELP_SECRET_KEY to a long random value "
+            f"(at least {MIN_SECRET_KEY_LENGTH} characters)"
+        )
+    if config.get("DEBUG"):
+        # Debug mode serves the Werkzeug debugger, which runs any Python a visitor types.
+        problems.append("turn off debug mode (unset FLASK_DEBUG)")
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE"):
         problems.append("set ELP_DATABASE_URL to a PostgreSQL database (or ELP_ALLOW_SQLITE=1)")

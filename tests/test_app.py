@@ -32,7 +32,7 @@ def test_production_refuses_to_start_with_the_default_secret_key(monkeypatch):
 
 
 def test_production_refuses_sqlite_unless_told(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite:///x.db")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", False)
     with pytest.raises(RuntimeError, match="PostgreSQL"):
@@ -57,7 +57,7 @@ def test_a_refused_action_is_a_clear_409_not_a_500():
 
 
 def test_production_trusts_one_proxy_for_the_client_address(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
     app = create_app(ProductionConfig)

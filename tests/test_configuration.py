@@ -22,9 +22,16 @@ print(json.dumps({name: app.config[name] for name in names}))
 """
 
 
+SAFE_SECRET_KEY = "a-long-random-production-secret-key"
+
+
 def _start(tmp_path, environment):
-    """Create the app in a fresh Python that sees only these ELP_* variables."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ELP_")}
+    """Create the app in a fresh Python that sees only these ELP_* variables (and FLASK_DEBUG)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ELP_") and key != "FLASK_DEBUG"
+    }
     return subprocess.run(
         [sys.executable, "-c", READ_CONFIG],
         env=env | environment,
@@ -47,7 +54,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_ENV="production",
         ELP_ALLOW_SQLITE="1",
         ELP_DATABASE_URL=f"sqlite:///{tmp_path / 'elp.db'}",
-        ELP_SECRET_KEY="a-long-random-production-secret",
+        ELP_SECRET_KEY=SAFE_SECRET_KEY,
         ELP_INDEX_DIR=str(tmp_path / "index"),
         ELP_MAIL_SERVER="mail.partnership.example",
         ELP_MAIL_PORT="2525",
@@ -62,7 +69,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
     assert config == {
         "ENV_NAME": "production",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'elp.db'}",
-        "SECRET_KEY": "a-long-random-production-secret",
+        "SECRET_KEY": SAFE_SECRET_KEY,
         "INDEX_DIR": str(tmp_path / "index"),
         "MAIL_SERVER": "mail.partnership.example",
         "MAIL_PORT": 2525,
@@ -94,8 +101,14 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     [
         ({"ELP_ENV": "production", "ELP_DATABASE_URL": "postgresql+psycopg://db/elp"},
          "set ELP_SECRET_KEY"),
-        ({"ELP_ENV": "production", "ELP_SECRET_KEY": "a-long-random-production-secret"},
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": SAFE_SECRET_KEY},
          "set ELP_DATABASE_URL to a PostgreSQL database"),
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": "x" * 31, "ELP_ALLOW_SQLITE": "1"},
+         "at least 32 characters"),
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": SAFE_SECRET_KEY, "ELP_ALLOW_SQLITE": "1",
+          "FLASK_DEBUG": "1"},
+         "turn off debug mode"),
+        ({"ELP_ENV": "testing"}, "ELP_ENV=testing is only for the test suite"),
         ({"ELP_ENV": "staging"}, "ELP_ENV must be one of"),
     ],
 )  # fmt: skip

@@ -29,6 +29,7 @@ from elp.accounts.passwords import hash_password, password_matches, password_pro
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db, limiter
 from elp.notifications.services import queue_email
+from elp.text import has_control_characters
 from elp.timeutil import utcnow
 
 WRONG_EMAIL_OR_PASSWORD = "Enter a correct email address and password"
@@ -556,6 +557,10 @@ def create_admin(email, full_name, password):
     email = normalise_email(email)
     if not (full_name or "").strip():
         raise InvalidInput("full_name", "Enter the admin's full name")
+    if has_control_characters(full_name):
+        raise InvalidInput(
+            "full_name", "The full name must be on one line, without tabs or line breaks"
+        )
     _check_new_account(email, password)
     admin = _open_account(
         email=email,

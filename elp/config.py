@@ -18,6 +18,13 @@ def _env(name, default=None):
     return value or default
 
 
+def _whole_number_env(name, default):
+    value = _env(name, str(default))
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(f"{name} must be a whole number, like {default}, not {value!r}.")
+    return int(value)
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = _env("ELP_SECRET_KEY", DEFAULT_SECRET_KEY)
@@ -40,6 +47,10 @@ class Config:
     MAIL_DELIVERY = "background"
 
     RATELIMIT_STORAGE_URI = _env("ELP_RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies in front of the app to believe about the client's address and
+    # scheme (X-Forwarded-For, X-Forwarded-Proto). With none, anyone reaching the app directly
+    # could claim any address in the header and dodge every rate limit.
+    TRUSTED_PROXIES = _whole_number_env("ELP_TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
     # Requests to the search API per token or signed-in user (Flask-Limiter syntax).
     API_RATE_LIMIT = "120 per minute"
@@ -68,8 +79,6 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    # Behind one TLS-terminating proxy: trust its X-Forwarded-For and X-Forwarded-Proto.
-    PROXY_COUNT = 1
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -17,7 +17,7 @@ app = create_app()
 names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
-         "SESSION_COOKIE_SECURE"]
+         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
@@ -65,6 +65,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_STRIPE_SECRET_KEY="sk_test_123",
         ELP_STRIPE_WEBHOOK_SECRET="whsec_123",
         ELP_BASE_URL="https://exchange.partnership.example",
+        ELP_TRUSTED_PROXIES="2",
     )
     assert config == {
         "ENV_NAME": "production",
@@ -82,6 +83,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "STRIPE_WEBHOOK_SECRET": "whsec_123",
         "BASE_URL": "https://exchange.partnership.example",
         "SESSION_COOKIE_SECURE": True,
+        "TRUSTED_PROXIES": 2,
     }
 
 
@@ -94,6 +96,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     assert config["MAIL_PORT"] == 587
     assert config["STRIPE_SECRET_KEY"] is None
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["TRUSTED_PROXIES"] == 0
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
           "FLASK_DEBUG": "1"},
          "turn off debug mode"),
         ({"ELP_ENV": "testing"}, "ELP_ENV=testing is only for the test suite"),
+        ({"ELP_TRUSTED_PROXIES": "one"}, "ELP_TRUSTED_PROXIES must be a whole number, like 0"),
         ({"ELP_ENV": "staging"}, "ELP_ENV must be one of"),
     ],
 )  # fmt: skip

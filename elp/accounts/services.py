@@ -460,15 +460,21 @@ def accept_invitation(token, full_name, job_title, password):
     if problem:
         raise InvalidInput("password", problem)
     now = utcnow()
-    user = _open_account(
-        email=invitation.email,
-        full_name=full_name.strip(),
-        job_title=(job_title or "").strip() or None,
-        password_hash=hash_password(password),
-        role=ROLE_MEMBER,
-        school_id=invitation.school_id,
-        last_sign_in_at=now,
-    )
+    try:
+        user = _open_account(
+            email=invitation.email,
+            full_name=full_name.strip(),
+            job_title=(job_title or "").strip() or None,
+            password_hash=hash_password(password),
+            role=ROLE_MEMBER,
+            school_id=invitation.school_id,
+            last_sign_in_at=now,
+        )
+    except InvalidInput:
+        # Another request took the invitation's email first: almost always the same person
+        # accepting twice at once. Say what a fresh look at the link now finds.
+        open_invitation(token)
+        raise _invitation_problem("accepted") from None
     accepted = db.session.execute(
         update(Invitation)
         .where(

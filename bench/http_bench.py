@@ -2,6 +2,7 @@
 
     python bench/http_bench.py --offers 5000
     python bench/http_bench.py --offers 5000 --requests 2000 --clients 4
+    python bench/http_bench.py --smoke        # a few seconds: does it still run? (the tests)
 
 Builds the same throwaway corpus as bench/search_bench.py, adds one school lead, starts
 `gunicorn -w 2` on it on 127.0.0.1, signs in once through the sign-in form, then sends a
@@ -9,7 +10,8 @@ fixed number of requests from a few client threads on this machine: first to the
 accessibility statement, then to the search results page with search_bench.py's seeded mix
 of queries and filters. Prints requests/s, median and p95 latency for each, and search
 throughput as a share of the trivial page's. Only 127.0.0.1 is contacted.
-Targets: PRODUCT.md section 6. Not part of the test run.
+Targets: PRODUCT.md section 6. Only the smoke run is part of the test run, so a change that
+breaks the benchmark fails the tests; its figures are not a measurement.
 """
 
 import argparse
@@ -31,7 +33,7 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, ProxyHandler, build_opener
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import ROOT, build_corpus, p95, query_mix
+from search_bench import ROOT, SMOKE_NOTICE, SMOKE_OFFERS, build_corpus, p95, query_mix
 
 HOST = "127.0.0.1"
 EMAIL = "lead@bench.example"
@@ -42,6 +44,7 @@ TARGET = 0.40
 # A static file would skip Flask's page machinery and measure mostly gunicorn itself.
 TRIVIAL_PATH = "/accessibility"
 PHASE_SECONDS = 300  # a phase that takes longer than this is stopped and reported as such
+SMOKE_REQUESTS, SMOKE_CLIENTS = 10, 2
 
 
 def add_lead(database_url, index_dir):
@@ -162,7 +165,13 @@ def main():
     parser.add_argument("--offers", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per phase")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_OFFERS} offers, "
+                        f"{SMOKE_REQUESTS} requests a page from {SMOKE_CLIENTS} clients")
     options = parser.parse_args()
+    if options.smoke:
+        options.offers, options.requests = SMOKE_OFFERS, SMOKE_REQUESTS
+        options.clients = SMOKE_CLIENTS
+        print(SMOKE_NOTICE)
 
     work = Path(tempfile.mkdtemp(prefix="elp-http-bench-"))
     server = None
@@ -193,7 +202,8 @@ def main():
         trivial, search = throughput.values()
         ratio = search / trivial
         verdict = "meets" if ratio >= TARGET else "misses"
-        print(f"Search ÷ trivial throughput: {ratio:.0%} ({verdict} the target of ≥ {TARGET:.0%})")
+        claim = "" if options.smoke else f" ({verdict} the target of ≥ {TARGET:.0%})"
+        print(f"Search ÷ trivial throughput: {ratio:.0%}{claim}")
     except BaseException:
         log = work / "gunicorn.log"
         if log.exists():

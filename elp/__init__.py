@@ -70,6 +70,10 @@ def _bind_extensions(app):
 
 
 def _register_blueprints(app):
+    from elp.bounds import IdConverter
+
+    # Before any route is added: every <int:…> in the app is bounded.
+    app.url_map.converters["int"] = IdConverter
     from elp.accounts.views import bp as accounts_bp
     from elp.admin.views import bp as admin_bp
     from elp.api.admin_views import bp as api_tokens_bp

@@ -9,11 +9,20 @@ import os
 from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "development-only-not-secret"
+# Sessions and links are signed with the secret key: shorter than this, it can be guessed.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _env(name, default=None):
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def _whole_number_env(name, default):
+    value = _env(name, str(default))
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(f"{name} must be a whole number, like {default}, not {value!r}.")
+    return int(value)
 
 
 class Config:
@@ -38,6 +47,10 @@ class Config:
     MAIL_DELIVERY = "background"
 
     RATELIMIT_STORAGE_URI = _env("ELP_RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies in front of the app to believe about the client's address and
+    # scheme (X-Forwarded-For, X-Forwarded-Proto). With none, anyone reaching the app directly
+    # could claim any address in the header and dodge every rate limit.
+    TRUSTED_PROXIES = _whole_number_env("ELP_TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
     # Requests to the search API per token or signed-in user (Flask-Limiter syntax).
     API_RATE_LIMIT = "120 per minute"
@@ -66,8 +79,6 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    # Behind one TLS-terminating proxy: trust its X-Forwarded-For and X-Forwarded-Proto.
-    PROXY_COUNT = 1
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -86,12 +97,19 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
 
 
-CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}
+# TestingConfig is not here: it turns CSRF off and fixes the secret key, so only the test
+# suite may use it, and the tests pass their settings to create_app instead of ELP_ENV.
+CONFIGS = {"development": Config, "production": ProductionConfig}
 
 
 def config_from_environment():
     """Return the configuration class that ELP_ENV names (development by default)."""
     name = _env("ELP_ENV", "development")
+    if name == TestingConfig.ENV_NAME:
+        raise RuntimeError(
+            "ELP_ENV=testing is only for the test suite (it turns off CSRF protection and uses "
+            "a fixed secret key): use development or production."
+        )
     if name not in CONFIGS:
         raise RuntimeError(f"ELP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
     return CONFIGS[name]
@@ -100,8 +118,15 @@ def config_from_environment():
 def check_production_safety(config):
     """Refuse to start in production with an unsafe configuration."""
     problems = []
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
-        problems.append("set ELP_SECRET_KEY to a long random value")
+    secret_key = config.get("SECRET_KEY") or ""
+    if secret_key == DEFAULT_SECRET_KEY or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            "set ELP_SECRET_KEY to a long random value "
+            f"(at least {MIN_SECRET_KEY_LENGTH} characters)"
+        )
+    if config.get("DEBUG"):
+        # Debug mode serves the Werkzeug debugger, which runs any Python a visitor types.
+        problems.append("turn off debug mode (unset FLASK_DEBUG)")
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE"):
         problems.append("set ELP_DATABASE_URL to a PostgreSQL database (or ELP_ALLOW_SQLITE=1)")

@@ -21,6 +21,15 @@ class InvalidInput(ActionRefused):
         self.field = field
 
 
+class InvalidParameter(Exception):
+    """A value in the query string the service will not use (a page past the last one anyone
+    could want, a search longer than any title): a clear 400."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 ERROR_TITLES = {
     400: "Sorry, there is a problem with that request",
     403: "You do not have permission to see this page",
@@ -51,6 +60,10 @@ def register(app):
     @app.errorhandler(ActionRefused)
     def action_refused(error):
         return _render(409, error.message)
+
+    @app.errorhandler(InvalidParameter)
+    def invalid_parameter(error):
+        return _render(400, error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

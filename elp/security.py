@@ -94,7 +94,7 @@ def _refuse_null_characters():
 
 def register(app):
     app.before_request(_refuse_null_characters)
-    proxies = app.config.get("PROXY_COUNT", 0)
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Client address (for rate limits) and https scheme come from the proxy's headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -32,7 +32,7 @@ def test_production_refuses_to_start_with_the_default_secret_key(monkeypatch):
 
 
 def test_production_refuses_sqlite_unless_told(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite:///x.db")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", False)
     with pytest.raises(RuntimeError, match="PostgreSQL"):
@@ -56,10 +56,14 @@ def test_a_refused_action_is_a_clear_409_not_a_500():
     assert b"An archived offer cannot be published." in response.data
 
 
-def test_production_trusts_one_proxy_for_the_client_address(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+@pytest.mark.parametrize(
+    ("proxies", "seen"), [(0, "127.0.0.1 http"), (1, "203.0.113.9 https")]
+)
+def test_forwarded_headers_are_believed_only_from_trusted_proxies(monkeypatch, proxies, seen):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    monkeypatch.setattr(ProductionConfig, "TRUSTED_PROXIES", proxies)
     app = create_app(ProductionConfig)
 
     @app.get("/_test/address")
@@ -69,9 +73,42 @@ def test_production_trusts_one_proxy_for_the_client_address(monkeypatch):
         return f"{request.remote_addr} {request.scheme}"
 
     response = app.test_client().get(
-        "/_test/address", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        "/_test/address",
+        base_url="http://localhost",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
     )
-    assert response.text == "203.0.113.9 https"
+    assert response.text == seen
+
+
+@pytest.mark.parametrize(("proxies", "limited"), [(0, True), (1, False)])
+def test_a_forged_forwarded_address_dodges_the_sign_in_limit_only_behind_a_trusted_proxy(
+    tmp_path, proxies, limited
+):
+    from elp.extensions import db, limiter
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'elp.db'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    limiter.reset()
+    client = app.test_client()
+
+    statuses = [
+        client.post(
+            "/sign-in",
+            data={"email": f"person{n}@school.example", "password": "a wrong password"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(12)
+    ]
+
+    assert (429 in statuses) is limited
+    limiter.reset()
 
 
 def test_an_oversized_upload_is_refused_with_a_clear_page():

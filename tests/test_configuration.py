@@ -17,14 +17,21 @@ app = create_app()
 names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
-         "SESSION_COOKIE_SECURE"]
+         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
 
+SAFE_SECRET_KEY = "a-long-random-production-secret-key"
+
+
 def _start(tmp_path, environment):
-    """Create the app in a fresh Python that sees only these ELP_* variables."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ELP_")}
+    """Create the app in a fresh Python that sees only these ELP_* variables (and FLASK_DEBUG)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ELP_") and key != "FLASK_DEBUG"
+    }
     return subprocess.run(
         [sys.executable, "-c", READ_CONFIG],
         env=env | environment,
@@ -47,7 +54,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_ENV="production",
         ELP_ALLOW_SQLITE="1",
         ELP_DATABASE_URL=f"sqlite:///{tmp_path / 'elp.db'}",
-        ELP_SECRET_KEY="a-long-random-production-secret",
+        ELP_SECRET_KEY=SAFE_SECRET_KEY,
         ELP_INDEX_DIR=str(tmp_path / "index"),
         ELP_MAIL_SERVER="mail.partnership.example",
         ELP_MAIL_PORT="2525",
@@ -58,11 +65,12 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_STRIPE_SECRET_KEY="sk_test_123",
         ELP_STRIPE_WEBHOOK_SECRET="whsec_123",
         ELP_BASE_URL="https://exchange.partnership.example",
+        ELP_TRUSTED_PROXIES="2",
     )
     assert config == {
         "ENV_NAME": "production",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'elp.db'}",
-        "SECRET_KEY": "a-long-random-production-secret",
+        "SECRET_KEY": SAFE_SECRET_KEY,
         "INDEX_DIR": str(tmp_path / "index"),
         "MAIL_SERVER": "mail.partnership.example",
         "MAIL_PORT": 2525,
@@ -75,6 +83,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "STRIPE_WEBHOOK_SECRET": "whsec_123",
         "BASE_URL": "https://exchange.partnership.example",
         "SESSION_COOKIE_SECURE": True,
+        "TRUSTED_PROXIES": 2,
     }
 
 
@@ -87,6 +96,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     assert config["MAIL_PORT"] == 587
     assert config["STRIPE_SECRET_KEY"] is None
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["TRUSTED_PROXIES"] == 0
 
 
 @pytest.mark.parametrize(
@@ -94,8 +104,15 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     [
         ({"ELP_ENV": "production", "ELP_DATABASE_URL": "postgresql+psycopg://db/elp"},
          "set ELP_SECRET_KEY"),
-        ({"ELP_ENV": "production", "ELP_SECRET_KEY": "a-long-random-production-secret"},
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": SAFE_SECRET_KEY},
          "set ELP_DATABASE_URL to a PostgreSQL database"),
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": "x" * 31, "ELP_ALLOW_SQLITE": "1"},
+         "at least 32 characters"),
+        ({"ELP_ENV": "production", "ELP_SECRET_KEY": SAFE_SECRET_KEY, "ELP_ALLOW_SQLITE": "1",
+          "FLASK_DEBUG": "1"},
+         "turn off debug mode"),
+        ({"ELP_ENV": "testing"}, "ELP_ENV=testing is only for the test suite"),
+        ({"ELP_TRUSTED_PROXIES": "one"}, "ELP_TRUSTED_PROXIES must be a whole number, like 0"),
         ({"ELP_ENV": "staging"}, "ELP_ENV must be one of"),
     ],
 )  # fmt: skip

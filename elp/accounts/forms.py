@@ -10,6 +10,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from elp.accounts.services import EMAIL_FORMAT
+from elp.text import one_line
 
 
 def _strip(value):
@@ -37,6 +38,7 @@ def _full_name_field():
         validators=[
             DataRequired("Enter your full name"),
             Length(max=120, message="Full name must be 120 characters or fewer"),
+            one_line("Full name"),
         ],
     )
 
@@ -49,6 +51,7 @@ def _job_title_field():
         validators=[
             DataRequired("Enter your job title"),
             Length(max=120, message="Job title must be 120 characters or fewer"),
+            one_line("Job title"),
         ],
     )
 
@@ -104,7 +107,10 @@ class InviteForm(FlaskForm):
         "Full name (optional)",
         widget=GovTextInput(),
         filters=[_strip],
-        validators=[Length(max=120, message="Full name must be 120 characters or fewer")],
+        validators=[
+            Length(max=120, message="Full name must be 120 characters or fewer"),
+            one_line("Full name"),
+        ],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 

@@ -28,6 +28,7 @@ from elp import audit
 from elp.accounts.models import ESSEX_DISTRICTS, School
 from elp.errors import ActionRefused
 from elp.extensions import db
+from elp.text import without_control_characters
 
 ESSEX_LA_CODE = "881"
 ENCODING = "windows-1252"
@@ -321,16 +322,27 @@ def _school_fields(row):
         raise ValueError("EstablishmentName is empty")
     fields = {"urn": urn}
     for name, column in TEXT_FIELDS.items():
-        value = row[column] or None
+        value = without_control_characters(row[column]) or None
         limit = School.__table__.c[name].type.length
         if value and len(value) > limit:
             raise ValueError(f"{column} is longer than {limit} characters")
         fields[name] = value
-    # Essex districts by their ONS code, so names match the rest of the service exactly.
-    fields["district"] = ESSEX_DISTRICTS.get(fields["district_code"], fields["district"])
+    fields["district"] = _district(fields)
     fields["easting"] = _metres(row, "Easting")
     fields["northing"] = _metres(row, "Northing")
     return fields
+
+
+def _district(fields):
+    """The district's name: in Essex by its ONS code, so names match the rest of the service
+    exactly and a district the service does not know is refused; elsewhere as GIAS names it."""
+    code, name = fields["district_code"], fields["district"]
+    if fields["la_code"] != ESSEX_LA_CODE or not (code or name):
+        return name
+    if code not in ESSEX_DISTRICTS:
+        raise ValueError(f'DistrictAdministrative "{name or ""}" ({code or "no code"}) '
+                         "is not an Essex district")
+    return ESSEX_DISTRICTS[code]
 
 
 def _metres(row, column):

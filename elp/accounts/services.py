@@ -29,6 +29,7 @@ from elp.accounts.passwords import hash_password, password_matches, password_pro
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db, limiter
 from elp.notifications.services import queue_email
+from elp.text import has_control_characters
 from elp.timeutil import utcnow
 
 WRONG_EMAIL_OR_PASSWORD = "Enter a correct email address and password"
@@ -460,15 +461,21 @@ def accept_invitation(token, full_name, job_title, password):
     if problem:
         raise InvalidInput("password", problem)
     now = utcnow()
-    user = _open_account(
-        email=invitation.email,
-        full_name=full_name.strip(),
-        job_title=(job_title or "").strip() or None,
-        password_hash=hash_password(password),
-        role=ROLE_MEMBER,
-        school_id=invitation.school_id,
-        last_sign_in_at=now,
-    )
+    try:
+        user = _open_account(
+            email=invitation.email,
+            full_name=full_name.strip(),
+            job_title=(job_title or "").strip() or None,
+            password_hash=hash_password(password),
+            role=ROLE_MEMBER,
+            school_id=invitation.school_id,
+            last_sign_in_at=now,
+        )
+    except InvalidInput:
+        # Another request took the invitation's email first: almost always the same person
+        # accepting twice at once. Say what a fresh look at the link now finds.
+        open_invitation(token)
+        raise _invitation_problem("accepted") from None
     accepted = db.session.execute(
         update(Invitation)
         .where(
@@ -558,6 +565,10 @@ def create_admin(email, full_name, password):
     email = normalise_email(email)
     if not (full_name or "").strip():
         raise InvalidInput("full_name", "Enter the admin's full name")
+    if has_control_characters(full_name):
+        raise InvalidInput(
+            "full_name", "The full name must be on one line, without tabs or line breaks"
+        )
     _check_new_account(email, password)
     admin = _open_account(
         email=email,

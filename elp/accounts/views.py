@@ -66,6 +66,8 @@ def sign_out_users_who_lost_access():
     else:
         message = services.ACCOUNT_CLOSED
     flash(message)
+    if request.blueprint == "api":
+        return None  # the API answers a caller it cannot identify with its own JSON 401
     return redirect(url_for("accounts.sign_in"))
 
 

@@ -13,6 +13,7 @@ from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from elp.accounts.models import DISTRICT_NAMES
+from elp.text import one_line
 
 # GIAS "PhaseOfEducation (name)" values, so hand-added schools match imported ones.
 SCHOOL_PHASES = (
@@ -69,6 +70,7 @@ class SchoolForm(FlaskForm):
         validators=[
             DataRequired("Enter the school's name"),
             Length(max=200, message="School name must be 200 characters or fewer"),
+            one_line("School name"),
         ],
     )
     district = SelectField(

@@ -9,6 +9,7 @@ from elp.accounts.decorators import admin_required
 from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
 from elp.admin.forms import SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
+from elp.bounds import page_number, search_text
 from elp.errors import InvalidInput
 from elp.extensions import db
 
@@ -16,12 +17,11 @@ from elp.extensions import db
 @bp.get("/schools")
 @admin_required
 def schools():
-    query = request.args.get("q", "").strip()
+    query = search_text(request.args)
     district = request.args.get("district", "")
     if district not in DISTRICT_NAMES:
         district = ""
-    page = request.args.get("page", 1, type=int)
-    results, user_counts = services.search_schools(query, district, max(page, 1))
+    results, user_counts = services.search_schools(query, district, page_number(request.args))
     return render_template(
         "admin/schools.html",
         results=results,

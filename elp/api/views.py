@@ -12,6 +12,7 @@ from flask_login import current_user
 from elp.accounts.models import DISTRICT_NAMES
 from elp.api import services
 from elp.api.openapi import FACET_NAMES, openapi_document
+from elp.bounds import MAX_PAGE, whole_number
 from elp.extensions import db, limiter
 from elp.money import MoneyError, parse_pounds
 from elp.offers.models import DELIVERY_MODES, PHASES, Category
@@ -19,7 +20,6 @@ from elp.search.services import SORTS, SearchRequest, log_search, search_offers
 
 bp = Blueprint("api", __name__)
 
-MAX_PAGE = 10_000
 CALLER_KEY = "elp.api_caller"
 NO_DISTANCE = (
     "Sorted by relevance: sorting by distance needs a signed-in school user "
@@ -178,9 +178,10 @@ def _page(args):
     value = _value(args, "page")
     if not value:
         return 1
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
+    page = whole_number(value, MAX_PAGE)
+    if page is None:
         raise ApiError(400, f"page '{value[:20]}' must be a whole number from 1 to {MAX_PAGE}.")
-    return int(value)
+    return page
 
 
 def _results_json(results):

@@ -77,6 +77,15 @@ def read_offer_rows(data):
             "The file is not UTF-8 text. Save it from your spreadsheet as ‘CSV UTF-8’ and try again."
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows_after_header(reader)
+    except csv.Error as error:  # a cell over the csv module's limit of 128 KB, say
+        raise ImportRefused(
+            f"The file could not be read as CSV at line {reader.line_num}: {error}."
+        ) from error
+
+
+def _rows_after_header(reader):
     header = next(reader, None)
     if header is None:
         raise ImportRefused("The file is empty. The first line must be the header.")

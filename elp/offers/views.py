@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elp.accounts.decorators import admin_required, school_user_required
+from elp.bounds import MAX_ID, page_number, search_text, whole_number
 from elp.extensions import db
 from elp.offers import offer_import, services
 from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
@@ -105,11 +106,11 @@ def show(offer_id):
 def offers():
     filters = {
         "status": request.args.get("status") or None,
-        "category_id": request.args.get("category", type=int),
+        "category_id": whole_number(request.args.get("category"), MAX_ID),
         "moderation": request.args.get("moderation") or None,
-        "text": (request.args.get("q") or "").strip() or None,
+        "text": search_text(request.args) or None,
     }
-    page = services.admin_offers(page=request.args.get("page", 1, type=int), **filters)
+    page = services.admin_offers(page=page_number(request.args), **filters)
     return render_template(
         "offers/admin_offers.html", page=page, filters=filters, categories=services.categories()
     )

@@ -9,6 +9,7 @@ from flask import current_app, g
 from markupsafe import Markup, escape
 
 from elp.accounts.models import DISTRICT_NAMES
+from elp.bounds import MAX_PAGE
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
 from elp.offers.models import DELIVERY_MODES, PHASES, Category
@@ -47,14 +48,16 @@ class SearchRequest:
             try:
                 request.max_price_pence = parse_pounds(max_price)
             except MoneyError:
-                request.messages.append(f"Maximum price '{max_price}' is not an amount and was ignored")
+                request.messages.append(
+                    f"Maximum price '{max_price[:20]}' is not an amount and was ignored"
+                )
         request.has_capacity = (args.get("has_capacity") or "").strip().lower() in ("1", "yes", "true", "on")
         sort = (args.get("sort") or "").strip() or "relevance"
         if sort in SORTS:
             request.sort = sort
         else:
-            request.messages.append(f"Unknown sort '{sort}' was ignored")
-        request.page = _whole_number(args.get("page"), 1, 1, 10_000)
+            request.messages.append(f"Unknown sort '{sort[:60]}' was ignored")
+        request.page = _whole_number(args.get("page"), 1, 1, MAX_PAGE)
         request.per_page = _whole_number(args.get("per_page"), 20, 1, MAX_PER_PAGE)
         return request
 

@@ -235,3 +235,10 @@ def test_suspending_twice_is_refused_clearly(client, db, admin):
     response = client.post(f"/admin/schools/{school.id}/suspend", data={"reason": "Again"})
     assert response.status_code == 409
     assert b"already suspended" in response.data
+
+
+def test_a_school_name_with_a_line_break_is_refused(client, db, admin):
+    page = add(client, name="Moulsham\r\nInfant School").get_data(as_text=True)
+
+    assert "School name must be on one line, without tabs or line breaks" in page
+    assert db.session.scalars(db.select(School)).all() == []

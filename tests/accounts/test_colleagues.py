@@ -356,3 +356,29 @@ def test_a_removed_colleague_invited_by_their_new_school_gets_their_account_back
         "/sign-in", data={"email": "sam.jones@moulsham.example", "password": NEW_PASSWORD}
     )
     assert signing_in.status_code == 302
+
+
+def test_a_line_break_in_an_invited_name_is_refused_and_nothing_is_sent(
+    client, db, login_as, lead, sent_emails
+):
+    login_as(lead)
+
+    page = invite(client, full_name="Sam\r\nBcc: everyone@example.com").get_data(as_text=True)
+
+    assert "Full name must be on one line, without tabs or line breaks" in page
+    assert db.session.scalars(db.select(Invitation)).all() == []
+    assert sent_emails == []
+
+
+def test_a_line_break_in_the_name_given_on_acceptance_is_refused(
+    client, db, login_as, lead, sent_emails
+):
+    login_as(lead)
+    invite(client)
+    client.post("/sign-out")
+    link = link_in(sent_emails[0])
+
+    page = accept(client, link, full_name="Sam\nJones").get_data(as_text=True)
+
+    assert "Full name must be on one line, without tabs or line breaks" in page
+    assert db.session.scalars(db.select(User).where(User.id != lead.id)).all() == []

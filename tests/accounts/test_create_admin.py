@@ -86,3 +86,14 @@ def test_create_admin_refuses_a_malformed_email(runner, db):
     assert result.exit_code == 1
     assert "Enter an email address in the correct format" in result.output
     assert users(db) == []
+
+
+def test_create_admin_refuses_a_name_with_a_line_break(runner, db):
+    result = runner.invoke(
+        args=["create-admin", "--email", "ada@elp.example", "--name", "Ada\nLovelace",
+              "--password", PASSWORD]
+    )  # fmt: skip
+
+    assert result.exit_code == 1
+    assert "The full name must be on one line, without tabs or line breaks" in result.output
+    assert users(db) == []

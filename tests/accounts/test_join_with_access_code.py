@@ -202,3 +202,20 @@ def test_a_closed_account_can_redeem_a_code_and_becomes_the_new_schools_lead(
     db.session.refresh(closed)
     assert closed.active and (closed.school_id, closed.role) == (school.id, ROLE_LEAD)
     assert len(users(db)) == 1
+
+
+@pytest.mark.parametrize("break_", ["\n", "\r\n", "\t", "\x0b", "\u2028"])
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("full_name", "Full name must be on one line"),
+     ("job_title", "Job title must be on one line")],
+)
+def test_a_line_break_or_tab_in_a_name_is_refused(client, db, access_code, field, message, break_):
+    typed = {"full_name": "Priya Shah", "job_title": "Head teacher"}[field].replace(" ", break_)
+
+    page = join(client, **{field: typed}).get_data(as_text=True)
+
+    assert "There is a problem" in page
+    assert f"{message}, without tabs or line breaks" in page
+    assert users(db) == []
+    assert access_code.state() == "valid"

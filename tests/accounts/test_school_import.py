@@ -234,8 +234,12 @@ def test_the_summary_says_which_rows_were_skipped_and_why(db):
         ({"EstablishmentName": " "}, "EstablishmentName is empty"),
         ({"EstablishmentStatus (name)": "Opened"}, 'EstablishmentStatus (name) "Opened" is not'),
         ({"Postcode": "IG10 3JA IG10 3JA"}, "Postcode is longer than 10 characters"),
+        ({"DistrictAdministrative (code)": "E07000099", "DistrictAdministrative (name)": "Narnia"},
+         'DistrictAdministrative "Narnia" (E07000099) is not an Essex district'),
+        ({"DistrictAdministrative (code)": "", "DistrictAdministrative (name)": "Harlow Town"},
+         'DistrictAdministrative "Harlow Town" (no code) is not an Essex district'),
     ],
-)
+)  # fmt: skip
 def test_a_malformed_row_is_skipped_with_its_line_and_reason(db, changes, problem):
     result = import_schools(gias_file({"URN": "115998"}, changes))
 
@@ -523,3 +527,25 @@ def test_only_an_admin_may_import_schools(client, login_as, db):
     assert client.get("/admin/schools/import").status_code == 403
     assert upload(client, sample_bytes()).status_code == 403
     assert school_count() == 1  # the member's own school only
+
+
+def test_control_characters_in_gias_text_are_stripped(db):
+    changes = {"EstablishmentName": "Roding Valley\r\nPrimary\tSchool\x07",
+               "Street": "Alderton\x0bHill", "Town": "\nLoughton"}
+
+    result = import_schools(gias_file(changes))
+
+    assert result.created == 1
+    imported = school("115999")
+    assert (imported.name, imported.street, imported.town) == (
+        "Roding Valley Primary School", "Alderton Hill", "Loughton"
+    )
+
+
+def test_a_school_with_no_district_in_gias_is_imported_without_one(db):
+    changes = {"DistrictAdministrative (code)": "", "DistrictAdministrative (name)": ""}
+
+    result = import_schools(gias_file(changes))
+
+    assert result.created == 1
+    assert school("115999").district is None

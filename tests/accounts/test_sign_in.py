@@ -231,7 +231,7 @@ def test_the_session_cookie_is_http_only_and_same_site(client, db):
 
 
 def test_in_production_the_session_cookie_is_secure(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
     app = create_app(ProductionConfig)

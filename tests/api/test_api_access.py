@@ -2,6 +2,7 @@
 
 import pytest
 
+from elp.accounts.models import SCHOOL_SUSPENDED
 from elp.api import services
 from elp.audit import AuditEvent
 from tests.factories import make_admin, make_lead, make_member, make_offer
@@ -49,6 +50,24 @@ def test_no_token_and_no_session_is_refused(client, db):
 
     assert_unauthorised(response, "Sign in to ELP Exchange, or send an API token")
     assert "invalid_token" not in response.headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize("lost_access", ["school suspended", "user removed"])
+def test_a_session_that_lost_access_gets_a_json_401_not_a_redirect(
+    client, db, login_as, lost_access
+):
+    lead = make_lead()
+    login_as(lead)
+    if lost_access == "school suspended":
+        lead.school.status = SCHOOL_SUSPENDED
+    else:
+        lead.active = False
+    db.session.commit()
+
+    response = client.get("/api/v1/offers")
+
+    assert_unauthorised(response, "Sign in to ELP Exchange, or send an API token")
+    assert client.get("/api/v1/offers").status_code == 401  # and the session has ended
 
 
 def test_an_unknown_token_is_refused(client, db):

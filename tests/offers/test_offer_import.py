@@ -247,6 +247,33 @@ def test_a_wrong_header_is_refused_clearly(db, schools, import_file):
     assert "missing expert_name; unexpected expert" in result.output
 
 
+def test_a_cell_too_large_for_csv_is_refused_with_its_line(db, schools, import_file):
+    data = csv_bytes(row(), row(title="Huge", description="x" * 200_000))
+
+    result = import_file(data)
+
+    assert result.exit_code == 1
+    # The first row's description runs over lines 2 to 5, so the huge cell is on line 6.
+    assert "The file could not be read as CSV at line 6: field larger than field limit" in (
+        result.output
+    )
+    assert offers(db) == {}
+
+
+def test_an_admin_upload_with_a_cell_too_large_is_refused_on_the_form(db, schools, login_as):
+    data = csv_bytes(row(description="x" * 200_000))
+
+    response = login_as(make_admin()).post(
+        "/admin/offers/import",
+        data={"file": (io.BytesIO(data), "offers.csv")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 200
+    assert "The file could not be read as CSV at line 2" in response.get_data(as_text=True)
+    assert offers(db) == {}
+
+
 def test_an_admin_uploads_the_file_and_sees_the_report(db, schools, login_as):
     admin = make_admin()
     client = login_as(admin)

@@ -35,7 +35,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def load_user(session_user_id):
     """The signed-in user, while this browser's session has not ended and the password is
     the one it signed in with."""
-    user_session = sessions.live_session(session.get(SESSION_TOKEN_KEY))
+    user_session = sessions.live_session(browser_session_token())
     if user_session is None or not hmac.compare_digest(session_user_id, user_session.user.get_id()):
         return None
     if sessions.activity_due(user_session):
@@ -58,18 +58,19 @@ def begin_browser_session(user):
 def end_browser_session():
     """Sign this browser out and end its session, so a copy of the cookie stops working."""
     with unit_of_work():
-        sessions.end_session_for_token(session.get(SESSION_TOKEN_KEY))
+        sessions.end_session_for_token(browser_session_token())
     logout_user()
     session.pop(SESSION_TOKEN_KEY, None)
 
 
 def browser_session_token():
+    """The token of this browser's `UserSession`, as its session cookie carries it."""
     return session.get(SESSION_TOKEN_KEY)
 
 
 def user_of_ended_browser_session():
     """The user whose session this browser's cookie names, if that session has ended."""
-    return sessions.ended_session_user(session.get(SESSION_TOKEN_KEY))
+    return sessions.ended_session_user(browser_session_token())
 
 
 def _set_headers(response):

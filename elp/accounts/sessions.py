@@ -73,17 +73,20 @@ def begin_session(user, user_agent):
     return token
 
 
-def _by_token(token):
-    return select(UserSession).where(UserSession.token_hash == hash_secret(token))
+def _session_named(token, *criteria):
+    """The session a cookie's token names, with its user, if it meets the criteria."""
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(
+        select(UserSession)
+        .where(UserSession.token_hash == hash_secret(token), *criteria)
+        .options(joinedload(UserSession.user))
+    )
 
 
 def live_session(token):
     """The session a cookie's token names, with its user, if that session has not ended."""
-    if not isinstance(token, str) or not token:
-        return None
-    return db.session.scalar(
-        _by_token(token).where(UserSession.ended_at.is_(None)).options(joinedload(UserSession.user))
-    )
+    return _session_named(token, UserSession.ended_at.is_(None))
 
 
 def activity_due(user_session):
@@ -154,11 +157,5 @@ def end_school_sessions(school):
 
 def ended_session_user(token):
     """The user whose ended session a cookie still names, so they can be told why it ended."""
-    if not isinstance(token, str) or not token:
-        return None
-    user_session = db.session.scalar(
-        _by_token(token)
-        .where(UserSession.ended_at.is_not(None))
-        .options(joinedload(UserSession.user))
-    )
+    user_session = _session_named(token, UserSession.ended_at.is_not(None))
     return user_session.user if user_session else None

@@ -21,6 +21,11 @@ class InvalidInput(ActionRefused):
         self.field = field
 
 
+class NotFound(Exception):
+    """What a service was asked for does not exist, or is not the user's to see: a 404, the
+    same either way, so another school's ids tell nothing."""
+
+
 class InvalidParameter(Exception):
     """A value in the query string the service will not use (a page past the last one anyone
     could want, a search longer than any title): a clear 400."""
@@ -60,6 +65,10 @@ def register(app):
     @app.errorhandler(ActionRefused)
     def action_refused(error):
         return _render(409, error.message)
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return _render(404)
 
     @app.errorhandler(InvalidParameter)
     def invalid_parameter(error):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elp.extensions import db
@@ -23,3 +23,33 @@ class OutboxEmail(db.Model):
     # Set by the process sending it, so two processes never send the same email; a claim
     # left by a process that died runs out and the email is tried again.
     claimed_until: Mapped[datetime | None]
+
+
+# The events that need the other school's attention: kind → how the preferences page names it.
+NOTIFICATION_KINDS = {
+    "new_request": "A school asks for support on one of your offers",
+    "new_proposal": "A new proposal on a request",
+    "message": "A new message on a request",
+    "accepted": "A proposal is accepted and booked",
+    "declined": "A request is declined",
+    "withdrawn": "A request is withdrawn",
+    "expiry_reminder": "A proposal will expire tomorrow",
+    "expired": "A request expired unanswered",
+    "delivered": "A booking is marked as delivered",
+    "cancelled": "A booking is cancelled",
+    "feedback": "Feedback is left on a booking",
+}
+
+
+class Notification(db.Model):
+    """One in-app notification for one user; the header counts the unread ones."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(300))  # a path in the service
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]

@@ -103,6 +103,9 @@ class Offer(Versioned, db.Model):
     unit: Mapped[str] = mapped_column(String(20))
     price_pence: Mapped[int | None]  # None means "price on request"
     capacity: Mapped[int | None]  # units the school can release this academic year
+    # Units taken by bookings not cancelled. Changed only by a conditional UPDATE in
+    # bookings.services, so racing acceptances can never take it past the capacity.
+    units_booked: Mapped[int] = mapped_column(server_default="0", default=0)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     hidden_at: Mapped[datetime | None]  # hidden by an ELP admin (moderation)
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
@@ -130,8 +133,10 @@ class Offer(Versioned, db.Model):
 
     @property
     def capacity_left(self):
-        """Units still free this year. Nothing can be booked yet; bookings will subtract here."""
-        return self.capacity
+        """Units still free this year, or None where the school set no capacity."""
+        if self.capacity is None:
+            return None
+        return self.capacity - self.units_booked
 
     @property
     def is_visible(self):

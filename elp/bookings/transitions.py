@@ -1,0 +1,38 @@
+"""The one table of what can happen to a booking; services and buttons use it."""
+
+from elp.bookings.models import BookingStatus
+from elp.negotiation.models import PARTY_NAMES, Party
+from elp.transitions import StateMachine, Transition
+
+CONFIRMED, DELIVERED = BookingStatus.CONFIRMED, BookingStatus.DELIVERED
+
+BOOKING = StateMachine(
+    "booking",
+    [
+        Transition(
+            "deliver", (CONFIRMED,), (Party.OFFERING,), DELIVERED, "Mark as delivered", "delivered"
+        ),  # fmt: skip
+        # The seeking school confirms; `elp tick` completes it 14 days after delivery.
+        Transition(
+            "complete",
+            (DELIVERED,),
+            (Party.SEEKING, Party.SYSTEM),
+            BookingStatus.COMPLETED,
+            "Confirm completed",
+            "completed",
+        ),  # fmt: skip
+        Transition(
+            "cancel",
+            (CONFIRMED,),
+            (Party.SEEKING, Party.OFFERING),
+            BookingStatus.CANCELLED,
+            "Cancel booking",
+            "cancelled",
+        ),  # fmt: skip
+    ],
+    hints={
+        (DELIVERED, "cancel"): "It has been delivered; only a booking not yet delivered can be "
+        "cancelled.",
+    },
+    party_names=PARTY_NAMES,
+)

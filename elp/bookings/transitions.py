@@ -11,7 +11,7 @@ BOOKING = StateMachine(
     [
         Transition(
             "deliver", (CONFIRMED,), (Party.OFFERING,), DELIVERED, "Mark as delivered", "delivered"
-        ),  # fmt: skip
+        ),
         # The seeking school confirms; `elp tick` completes it 14 days after delivery.
         Transition(
             "complete",
@@ -20,7 +20,7 @@ BOOKING = StateMachine(
             BookingStatus.COMPLETED,
             "Confirm completed",
             "completed",
-        ),  # fmt: skip
+        ),
         Transition(
             "cancel",
             (CONFIRMED,),
@@ -28,7 +28,7 @@ BOOKING = StateMachine(
             BookingStatus.CANCELLED,
             "Cancel booking",
             "cancelled",
-        ),  # fmt: skip
+        ),
     ],
     hints={
         (DELIVERED, "cancel"): "It has been delivered; only a booking not yet delivered can be "

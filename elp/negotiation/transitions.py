@@ -12,12 +12,10 @@ REQUEST = StateMachine(
         # Accepting is further limited to the school that did not write the latest proposal,
         # and to a proposal that names a price (negotiation.services.can_accept).
         Transition("accept", (OPEN,), EITHER_SCHOOL, AGREED, "Accept", "accepted"),
-        Transition(
-            "counter", (OPEN,), EITHER_SCHOOL, None, "Make a counter-proposal", "countered"
-        ),  # fmt: skip
+        Transition("counter", (OPEN,), EITHER_SCHOOL, None, "Make a counter-proposal", "countered"),
         Transition(
             "decline", (OPEN,), (Party.OFFERING,), RequestStatus.DECLINED, "Decline", "declined"
-        ),  # fmt: skip
+        ),
         Transition(
             "withdraw",
             (OPEN,),
@@ -25,11 +23,9 @@ REQUEST = StateMachine(
             RequestStatus.WITHDRAWN,
             "Withdraw request",
             "withdrawn",
-        ),  # fmt: skip
+        ),
         Transition("message", (OPEN, AGREED), EITHER_SCHOOL, None, "Send message", "messaged"),
-        Transition(
-            "expire", (OPEN,), (Party.SYSTEM,), RequestStatus.EXPIRED, "Expire", "expired"
-        ),  # fmt: skip
+        Transition("expire", (OPEN,), (Party.SYSTEM,), RequestStatus.EXPIRED, "Expire", "expired"),
     ],
     hints={
         (AGREED, "accept"): "It is already agreed: see its booking.",

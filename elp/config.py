@@ -70,6 +70,12 @@ class Config:
     MAX_CONTENT_LENGTH = 100 * 1024 * 1024
 
     ACCESS_CODE_DAYS = 30
+    # Negotiation and bookings (PRODUCT.md 3.4–3.6): a proposal unanswered this long
+    # expires its request; a delivered booking completes by itself this long after delivery;
+    # each school's feedback shows once both have written or this long has passed.
+    PROPOSAL_EXPIRY_DAYS = 10
+    BOOKING_AUTO_COMPLETE_DAYS = 14
+    FEEDBACK_REVEAL_DAYS = 7
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 60 * 60
 

@@ -110,3 +110,59 @@ def make_offer(school=None, title=None, *, category="Pupil achievement", phases=
     db.session.add(offer)
     db.session.commit()
     return offer
+
+
+def make_request(offer=None, seeking_school=None, *, quantity=5, price_pence="offer",
+                 author=None, status="open", **terms):
+    """Make a support request with its first proposal (by the seeking school), straight in
+    the database. `author` is the user who asked (a new member of the seeking school if
+    not given)."""
+    from elp.negotiation.models import Proposal, SupportRequest
+    from elp.timeutil import utcnow
+
+    offer = offer or make_offer()
+    author = author or make_member(seeking_school or make_school())
+    price = offer.price_pence if price_pence == "offer" else price_pence
+    now = utcnow()
+    request = SupportRequest(
+        offer=offer,
+        seeking_school_id=author.school_id,
+        offering_school_id=offer.school_id,
+        requested_by=author,
+        need="Support for our new phonics lead.",
+        status=status,
+        last_activity_school_id=author.school_id,
+        expires_at=now + days(10),
+    )
+    values = {
+        "quantity": quantity,
+        "unit": offer.unit,
+        "price_pence": price,
+        "total_pence": None if price is None else quantity * price,
+        "earliest_start": (now + days(14)).date(),
+        "latest_end": (now + days(90)).date(),
+        "session_dates": [],
+        "delivery_mode": offer.delivery_mode,
+        "note": None,
+        "expires_at": now + days(10),
+    }
+    values.update(terms)
+    request.proposals.append(
+        Proposal(author_school_id=author.school_id, author_id=author.id, **values)
+    )
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def make_booking(request=None, accepted_by=None, **request_fields):
+    """Make an agreed request and its confirmed booking, as accepting its latest proposal
+    would (the units come off the offer's capacity)."""
+    from elp.bookings.services import book
+
+    request = request or make_request(**request_fields)
+    accepted_by = accepted_by or make_member(request.offering_school)
+    request.status = "agreed"
+    booking = book(request, request.latest_proposal, accepted_by)
+    db.session.commit()
+    return booking

@@ -1,12 +1,10 @@
 """In-app notifications: what a school's users are told when the other school acts."""
 
-from flask import url_for
-
 from elp.accounts.services import colleagues
 from elp.extensions import db
 from elp.notifications.models import NOTIFICATION_KINDS, Notification
 from elp.notifications.services import queue_email
-from elp.urls import absolute_url
+from elp.urls import absolute_url, path_for
 
 
 def notify(school_id, kind, text, endpoint, **values):
@@ -18,7 +16,7 @@ def notify(school_id, kind, text, endpoint, **values):
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    path = url_for(endpoint, **values)
+    path = path_for(endpoint, **values)
     link = absolute_url(endpoint, **values)
     for user in colleagues(school_id):
         db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=path))

@@ -34,3 +34,10 @@ def parties(db):
         offer=offer, author=seeking_member, accepted_by=offering_member, quantity=3
     )
     return Parties(booking, offering_lead, offering_member, seeking_lead, seeking_member)
+
+
+@pytest.fixture
+def in_request(app, db):
+    """A request context, as services that link to pages run in (notifications build URLs)."""
+    with app.test_request_context():
+        yield

@@ -4,7 +4,7 @@ calendar file, delivery, completion, cancellation and feedback.
 Only the two schools of a booking see it; anyone else gets a 404 (`services.booking_for_user`).
 """
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
@@ -114,5 +114,6 @@ def _booking_page(booking, form):
         visible_feedback=feedback.visible_feedback(booking),
         reveal_at=feedback.reveal_at(booking),
         can_leave_feedback=booking.status == BookingStatus.COMPLETED and own_feedback is None,
+        auto_complete_days=current_app.config["BOOKING_AUTO_COMPLETE_DAYS"],
         form=form,
     )

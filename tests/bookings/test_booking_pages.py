@@ -49,7 +49,7 @@ def test_the_booking_page_shows_the_frozen_terms_and_both_schools_contacts(parti
 
     page = page_of(login_as(parties.seeking_member), booking)
 
-    assert "<h1 class=\"govuk-heading-l\">Phonics catch-up</h1>" in page
+    assert '<h1 class="govuk-heading-l">Phonics catch-up</h1>' in page
     for text in ("3 days", "£350 per day", "£1,050", "11 January 2027, 18 January 2027",
                  "At your school", "Alex Expert (SLE)", "Mornings only, please."):  # fmt: skip
         assert text in page
@@ -268,3 +268,10 @@ def test_session_dates_are_listed_in_order(parties, login_as):
     _db.session.commit()
     page = page_of(login_as(parties.seeking_member), parties.booking)
     assert "1 February 2027, 1 March 2027" in page
+
+
+def test_a_delivered_booking_says_when_it_completes_by_itself(parties, login_as, app):
+    parties.booking.status = "delivered"
+    _db.session.commit()
+    page = page_of(login_as(parties.seeking_member), parties.booking)
+    assert "Confirm it is completed, or it completes by itself 14 days after delivery." in page

@@ -121,3 +121,26 @@ def test_the_offer_page_costs_the_same_queries_however_much_feedback(db, client,
 
     assert (one[1], six[1]) == (1, 6)
     assert one[0] == six[0]
+
+
+def test_the_bookings_page_costs_the_same_queries_for_one_booking_as_for_twenty(
+    db, client, login_as
+):
+    lead = make_lead()
+    make_booking(offer=make_offer(lead.school))
+    login_as(lead)
+    client.get("/bookings")
+
+    def queries():
+        _db.session.expire_all()
+        with statements_run(_db.engine) as statements:
+            response = client.get("/bookings")
+        assert response.status_code == 200
+        return statements
+
+    for_one = queries()
+    for _ in range(19):
+        make_booking(offer=make_offer(lead.school))
+    for_twenty = queries()
+
+    assert len(for_one) == len(for_twenty), "\n".join(for_twenty)

@@ -9,6 +9,7 @@ ITEMS = [
     ("Home", "accounts.home", "school"),
     ("Find support", "search.search", "signed_in"),
     ("Your offers", "offers.mine", "school"),
+    ("Bookings", "bookings.index", "school"),
     ("Colleagues", "accounts.colleagues", "lead"),
     ("Admin", "admin.index", "admin"),
 ]

@@ -19,7 +19,15 @@ from elp.api import services as api_services
 from elp.extensions import db as _db
 from elp.search import saved_searches
 from elp.timeutil import utcnow
-from tests.factories import days, make_admin, make_lead, make_member, make_offer, make_school
+from tests.factories import (
+    days,
+    make_admin,
+    make_booking,
+    make_lead,
+    make_member,
+    make_offer,
+    make_school,
+)
 
 ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
 INVITATION_TOKEN = "invitation-token-for-school-a"
@@ -89,6 +97,16 @@ ROUTES = [
     ("POST", "/admin/categories",                                       (302, 403, 403, 403, 200)),
     ("GET",  "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
     ("POST", "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
+    # bookings (school A offered the booking; school B is no party to it)
+    ("GET",  "/bookings",                                               (302, 200, 200, 200, 403)),
+    ("GET",  "/bookings/<int:booking_id>",                              (302, 200, 200, 404, 403)),
+    ("GET",  "/bookings/<int:booking_id>/calendar.ics",                 (302, 200, 200, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/deliver",                      (302, 302, 302, 404, 403)),
+    # The booking is confirmed, not delivered or completed: 409 shows school A got through.
+    ("POST", "/bookings/<int:booking_id>/complete",                     (302, 409, 409, 404, 403)),
+    ("GET",  "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/feedback",                     (302, 409, 409, 404, 403)),
     # search
     ("GET",  "/search",                                                 (302, 200, 200, 200, 200)),
     ("GET",  "/search?q=phonics&phase=KS1&sort=distance",               (302, 200, 200, 200, 200)),
@@ -143,6 +161,7 @@ def url_values(db):
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -157,6 +176,7 @@ def url_values(db):
         "action": "publish",
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
+        "booking_id": booking.id,
     }
     return people, values
 

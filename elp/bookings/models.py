@@ -81,6 +81,11 @@ class Booking(Versioned, db.Model):
             return Party.OFFERING
         return None
 
+    @property
+    def session_days(self):
+        """The agreed session dates as dates, in order, each once (may be empty)."""
+        return sorted({date.fromisoformat(str(day)) for day in self.session_dates or []})
+
 
 class Feedback(db.Model):
     """One school's rating (1–5) and comment on a completed booking; one per school."""

@@ -1,16 +1,25 @@
 """Bookings: making one from an accepted proposal, taking its units from the offer's
-capacity, and giving them back when it is cancelled.
+capacity, finding a school's bookings, and the changes of state after it: delivery,
+completion and cancellation (which gives the units back).
 
 Services add and flush; the view or command that carries out the user's action commits once
-(`elp.unit_of_work`).
+(`elp.unit_of_work`). Feedback is in `bookings.feedback`, calendar files in
+`bookings.calendar`.
 """
 
-from sqlalchemy import update
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm import joinedload
 
-from elp.bookings.models import Booking
-from elp.errors import ActionRefused
+from elp.accounts.models import ROLE_LEAD, User
+from elp.bookings.models import Booking, BookingStatus
+from elp.bookings.transitions import BOOKING
+from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
+from elp.notifications.in_app import notify
 from elp.offers.models import UNITS, Offer
+from elp.timeutil import utcnow
+
+CANCELLATION_REASON_MAX = 1_000
 
 
 def book(request, proposal, user):
@@ -90,3 +99,149 @@ def _not_enough_left(offer, quantity):
 
 def _plural(unit, count):
     return unit if count == 1 else f"{unit}s"
+
+
+# --- Finding bookings ---------------------------------------------------------------------
+
+
+def booking_for_user(booking_id, user):
+    """The booking, if the user's school is one of its two schools; anyone else gets
+    NotFound, the same as for a booking that does not exist."""
+    booking = db.session.get(
+        Booking,
+        booking_id,
+        options=[joinedload(Booking.seeking_school), joinedload(Booking.offering_school)],
+    )
+    if booking is None or user.school_id is None or booking.party_of(user.school_id) is None:
+        raise NotFound()
+    return booking
+
+
+# The order of the sections on the school's bookings page, and how each is sorted: what
+# comes next first for work still to do, the most recent first for the rest.
+SECTIONS = (
+    BookingStatus.CONFIRMED,
+    BookingStatus.DELIVERED,
+    BookingStatus.COMPLETED,
+    BookingStatus.CANCELLED,
+)
+
+
+def school_bookings(school, status=None):
+    """The bookings the school is a party to, seeking or offering, with both schools loaded
+    (one query), grouped {status: [bookings]} in the order of SECTIONS."""
+    query = (
+        select(Booking)
+        .where(or_(Booking.seeking_school_id == school.id, Booking.offering_school_id == school.id))
+        .options(joinedload(Booking.seeking_school), joinedload(Booking.offering_school))
+        .order_by(
+            case((Booking.status == BookingStatus.CONFIRMED, Booking.earliest_start)),
+            Booking.updated_at.desc(),
+            Booking.id.desc(),
+        )
+    )
+    if status in SECTIONS:
+        query = query.where(Booking.status == status)
+    grouped = {section: [] for section in SECTIONS}
+    for booking in db.session.scalars(query):
+        grouped[booking.status].append(booking)
+    return grouped
+
+
+def contacts(booking):
+    """{school id: [its leads]} for both schools of the booking, in one query: whom to get in
+    touch with about it."""
+    leads = db.session.scalars(
+        select(User)
+        .where(
+            User.school_id.in_([booking.seeking_school_id, booking.offering_school_id]),
+            User.role == ROLE_LEAD,
+            User.active,
+        )
+        .order_by(User.full_name)
+    )
+    found = {booking.seeking_school_id: [], booking.offering_school_id: []}
+    for lead in leads:
+        found[lead.school_id].append(lead)
+    return found
+
+
+def other_school(booking, school_id):
+    """The school on the other side of the booking from this one."""
+    if school_id == booking.seeking_school_id:
+        return booking.offering_school
+    return booking.seeking_school
+
+
+def check_allowed(booking, action, user):
+    """Refuse, with the reason, an action the user's school may not take on the booking now."""
+    return BOOKING.check(booking.status, action, booking.party_of(user.school_id))
+
+
+def actions_for(booking, user):
+    """The transitions the user's school may apply now (the buttons on the booking page)."""
+    return BOOKING.actions_for(booking.status, booking.party_of(user.school_id))
+
+
+# --- Changes of state ---------------------------------------------------------------------
+
+
+def mark_delivered(booking, user):
+    """The offering school says the work is done; the seeking school is asked to confirm."""
+    check_allowed(booking, "deliver", user)
+    booking.delivered_at = utcnow()
+    _apply(booking, "deliver", user)
+    tell_other_school(booking, user, "delivered", "marked ‘{title}’ as delivered")
+
+
+def confirm_completed(booking, user):
+    """The seeking school confirms the delivered work is complete; feedback opens."""
+    check_allowed(booking, "complete", user)
+    booking.completed_at = utcnow()
+    _apply(booking, "complete", user)
+
+
+def cancel(booking, user, reason):
+    """Cancel a booking not yet delivered, with the reason, and give its units back to the
+    offer's capacity. Either school may cancel; the other is told why."""
+    check_allowed(booking, "cancel", user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "Enter the reason for cancelling the booking")
+    if len(reason) > CANCELLATION_REASON_MAX:
+        raise InvalidInput(
+            "reason", f"The reason must be {CANCELLATION_REASON_MAX:,} characters or fewer"
+        )
+    booking.cancelled_at = utcnow()
+    booking.cancelled_by_school_id = user.school_id
+    booking.cancelled_by_id = user.id
+    booking.cancellation_reason = reason
+    _apply(booking, "cancel", user, reason=reason)
+    give_back_units(booking.offer, booking.quantity)
+    # The one place a cancellation reaches billing: the service charge follows the
+    # cancellation policy here, in the same transaction, once charges exist.
+    tell_other_school(booking, user, "cancelled", "cancelled the booking for ‘{title}’")
+
+
+def _apply(booking, action, user, **details):
+    return BOOKING.apply(booking, action, booking.party_of(user.school_id), user, **details)
+
+
+# A notification is also an email's subject line: names are shortened to keep it short.
+NAME_IN_NOTIFICATION_MAX = 80
+
+
+def tell_other_school(booking, user, kind, what_happened):
+    """Notify every user of the other school (in the app and by email) of what this user's
+    school did: `what_happened` names the booking's offer as {title}."""
+    other = other_school(booking, user.school_id)
+    text = (
+        f"{_shorten(user.school.name)} {what_happened.format(title=_shorten(booking.offer_title))}"
+    )
+    notify(other.id, kind, text, "bookings.show", booking_id=booking.id)
+
+
+def _shorten(name):
+    if len(name) <= NAME_IN_NOTIFICATION_MAX:
+        return name
+    return name[: NAME_IN_NOTIFICATION_MAX - 1].rstrip() + "…"

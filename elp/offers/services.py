@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from flask import abort, current_app, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, nulls_last, or_, select
 
 from elp import audit
 from elp.accounts.models import DISTRICT_NAMES, ROLE_LEAD, School, User
@@ -200,8 +200,8 @@ def check_offer_details(details, school=None, offer=None):
     """Return {field name: message} for everything wrong with tidied details ({} if none).
 
     With `school`, also refuse a title the school already uses for another offer, because
-    an offer is identified by its school and title (the Offers CSV relies on it).
-    Capacity below what is already booked is checked once bookings exist.
+    an offer is identified by its school and title (the Offers CSV relies on it). With
+    `offer`, also refuse a capacity below the units its bookings already take.
     """
     problems = {}
 
@@ -267,7 +267,19 @@ def check_offer_details(details, school=None, offer=None):
 
     if details.capacity is not None and not 1 <= details.capacity <= CAPACITY_MAX:
         problems["capacity"] = f"Capacity must be a whole number from 1 to {CAPACITY_MAX:,}"
+    elif offer is not None and details.capacity is not None:
+        booked = offer.units_booked
+        if details.capacity < booked:
+            problems["capacity"] = (
+                f"Capacity cannot be less than the {booked} {_units(offer.unit, booked)} "
+                "already booked"
+            )
     return problems
+
+
+def _units(unit, count):
+    name = UNITS.get(unit, unit)
+    return name if count == 1 else f"{name}s"
 
 
 def _title_taken(school, title, offer):
@@ -521,6 +533,8 @@ SORTS = {
     "updated": (Offer.updated_at.desc(), Offer.id.desc()),
     "title": (func.lower(Offer.title), Offer.id),
     "status": (Offer.status, func.lower(Offer.title)),
+    # Least left first, so the offers about to run out are on top; unlimited ones last.
+    "capacity": (nulls_last(Offer.capacity - Offer.units_booked), func.lower(Offer.title)),
 }
 
 

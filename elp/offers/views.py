@@ -5,8 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elp.accounts.decorators import admin_required, school_user_required
+from elp.bookings.feedback import offer_rating
 from elp.bounds import MAX_ID, page_number, search_text, whole_number
 from elp.extensions import db
+from elp.negotiation.open_requests import open_request_counts
 from elp.offers import offer_import, services
 from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
 from elp.offers.markdown import render_markdown
@@ -28,9 +30,11 @@ def mine():
     sort = request.args.get("sort", "updated")
     sort = sort if sort in services.SORTS else "updated"
     school = current_user.school
+    offers = services.school_offers(school, None if status == "all" else status, sort)
     return render_template(
         "offers/mine.html",
-        offers=services.school_offers(school, None if status == "all" else status, sort),
+        offers=offers,
+        open_requests=open_request_counts([offer.id for offer in offers]),
         hidden_offers=services.hidden_offers(school),
         counts=services.status_counts(school),
         status=status,
@@ -95,6 +99,7 @@ def show(offer_id):
         offer=offer,
         own=own,
         actions=services.available_actions(offer) if own else [],
+        rating=offer_rating(offer),
     )
 
 

@@ -1,0 +1,43 @@
+"""A booking between two schools, each with a lead and a member, for the booking tests."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from elp.bookings.models import Booking
+from tests.factories import make_booking, make_lead, make_member, make_offer, make_school
+
+
+@dataclass
+class Parties:
+    booking: Booking
+    offering_lead: object
+    offering_member: object
+    seeking_lead: object
+    seeking_member: object
+
+    def user(self, party, role="member"):
+        """A user of the seeking or offering school."""
+        return getattr(self, f"{party}_{role}")
+
+
+@pytest.fixture
+def parties(db):
+    offering = make_school(name="Kingswood Meadow Primary")
+    seeking = make_school(name="Harlow Fields Infants")
+    offering_lead = make_lead(offering, full_name="Helen Carter", email="helen@kingswood.example")
+    seeking_lead = make_lead(seeking, full_name="David Okafor", email="david@harlow.example")
+    offering_member = make_member(offering)
+    seeking_member = make_member(seeking)
+    offer = make_offer(offering, "Phonics catch-up", capacity=10)
+    booking = make_booking(
+        offer=offer, author=seeking_member, accepted_by=offering_member, quantity=3
+    )
+    return Parties(booking, offering_lead, offering_member, seeking_lead, seeking_member)
+
+
+@pytest.fixture
+def in_request(app, db):
+    """A request context, as services that link to pages run in (notifications build URLs)."""
+    with app.test_request_context():
+        yield

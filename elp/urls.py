@@ -1,9 +1,14 @@
-"""Full links, for emails, calendar files and the API: built from BASE_URL and the URL map,
-so they work in a command as well as in a request."""
+"""Links built from the URL map, so they work in a command (`elp tick`, `elp send-alerts`)
+as well as in a request: paths for in-app links, full links from BASE_URL for emails,
+calendar files and the API."""
 
-from flask import current_app, url_for
+from flask import current_app
+
+
+def path_for(endpoint, **values):
+    """The path of a page inside the service ("/requests/7"), with or without a request."""
+    return current_app.url_map.bind("elp.invalid").build(endpoint, values)
 
 
 def absolute_url(endpoint, **values):
-    path = url_for(endpoint, _external=False, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)

@@ -17,6 +17,7 @@ from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
 from elp.extensions import db as _db
+from elp.notifications.models import Notification
 from elp.search import saved_searches
 from elp.timeutil import utcnow
 from tests.factories import days, make_admin, make_lead, make_member, make_offer, make_school
@@ -99,6 +100,15 @@ ROUTES = [
     ("POST", "/search/saved/<int:saved_search_id>/alerts",              (302, 302, 404, 404, 403)),
     ("GET",  "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
     ("POST", "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
+    # requests inbox (school users only; each school sees only its own requests)
+    ("GET",  "/requests",                                               (302, 200, 200, 200, 403)),
+    ("GET",  "/requests?box=sent&status=expired&page=2",                (302, 200, 200, 200, 403)),
+    # notifications belong to one user: anyone else's is a 404, as if it did not exist
+    ("GET",  "/notifications",                                          (302, 200, 200, 200, 403)),
+    ("GET",  "/notifications/<int:notification_id>",                    (302, 302, 404, 404, 403)),
+    ("POST", "/notifications/read-all",                                 (302, 302, 302, 302, 403)),
+    ("GET",  "/account/notifications",                                  (302, 200, 200, 200, 403)),
+    ("POST", "/account/notifications",                                  (302, 302, 302, 302, 403)),
     # api
     ("GET",  "/api/v1/offers",                                          (401, 200, 200, 200, 200)),
     ("GET",  "/api/v1/openapi.json",                                    (200, 200, 200, 200, 200)),
@@ -143,6 +153,11 @@ def url_values(db):
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    notification = Notification(
+        user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"
+    )
+    _db.session.add(notification)
+    _db.session.commit()
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -157,6 +172,7 @@ def url_values(db):
         "action": "publish",
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
+        "notification_id": notification.id,
     }
     return people, values
 

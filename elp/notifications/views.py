@@ -46,7 +46,7 @@ def preferences():
     form = EmailChoicesForm()
     if form.validate_on_submit():
         with unit_of_work():
-            in_app.set_email_choices(current_user, form.kinds.data)
+            in_app.set_email_choices(current_user, form.kinds.data or [])
         flash("Your email preferences have been saved", "success")
         return redirect(url_for(".preferences"))
     if request.method == "GET":

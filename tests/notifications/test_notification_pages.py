@@ -129,3 +129,10 @@ def test_an_unknown_kind_is_shown_as_an_error_and_nothing_is_saved(client, login
     assert response.status_code == 200
     assert "govuk-error-summary" in response.get_data(as_text=True)
     assert all(choice.email for choice in in_app.email_choices(member))
+
+
+def test_ticking_nothing_turns_every_email_off(client, login_as, member):
+    login_as(member)
+
+    assert client.post("/account/notifications", data={}).status_code == 302
+    assert not any(choice.email for choice in in_app.email_choices(member))

@@ -7,10 +7,11 @@ the same three queries however many rows it shows: the unread counts, the total,
 """
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from math import ceil
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from elp.accounts.models import School
@@ -87,35 +88,49 @@ def _unread(school_id):
     )
 
 
-def unread_counts(school_id):
-    """How many requests are unread in each box: {"received": 2, "sent": 0}."""
-    unread = _unread(school_id)
-    counts = db.session.execute(
+# The inbox is opened often: its statements are built once, with parameters, rather than
+# for every page (building one costs more than running it).
+SCHOOL, STATUS = bindparam("school_id"), bindparam("status")
+LIMIT, OFFSET = bindparam("limit"), bindparam("offset")
+
+
+@cache
+def _unread_counts_statement():
+    unread = _unread(SCHOOL)
+    received, sent = _own_side(RECEIVED, SCHOOL), _own_side(SENT, SCHOOL)
+    return (
         select(
-            func.coalesce(func.sum(case((and_(_own_side(RECEIVED, school_id), unread), 1),
-                                        else_=0)), 0),
-            func.coalesce(func.sum(case((and_(_own_side(SENT, school_id), unread), 1),
-                                        else_=0)), 0),
+            func.coalesce(func.sum(case((and_(received, unread), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(sent, unread), 1), else_=0)), 0),
         )
         .select_from(SupportRequest)
-        .outerjoin(RequestRead, _read_by(school_id))
-        .where(or_(_own_side(RECEIVED, school_id), _own_side(SENT, school_id)))
-    ).one()
-    return {RECEIVED: int(counts[0]), SENT: int(counts[1])}
-
-
-def inbox_page(school_id, box=RECEIVED, status=ALL, page=1):
-    """One page of a school's received or sent requests, the latest activity first."""
-    conditions = [_own_side(box, school_id)]
-    if status != ALL:
-        conditions.append(SupportRequest.status == status)
-    total = db.session.scalar(
-        select(func.count()).select_from(SupportRequest).where(*conditions)
+        .outerjoin(RequestRead, _read_by(SCHOOL))
+        .where(or_(received, sent))
     )
-    return InboxPage(_rows(school_id, box, conditions, page), total, page)
 
 
-def _rows(school_id, box, conditions, page):
+def unread_counts(school_id):
+    """How many requests are unread in each box: {"received": 2, "sent": 0}."""
+    received, sent = db.session.execute(
+        _unread_counts_statement(), {"school_id": school_id}
+    ).one()
+    return {RECEIVED: int(received), SENT: int(sent)}
+
+
+def _conditions(box, filtered):
+    conditions = [_own_side(box, SCHOOL)]
+    if filtered:
+        conditions.append(SupportRequest.status == STATUS)
+    return conditions
+
+
+@cache
+def _count_statement(box, filtered):
+    return select(func.count()).select_from(SupportRequest).where(*_conditions(box, filtered))
+
+
+@cache
+def _rows_statement(box, filtered):
     other = aliased(School)
     other_id = (
         SupportRequest.seeking_school_id if box == RECEIVED else SupportRequest.offering_school_id
@@ -127,7 +142,7 @@ def _rows(school_id, box, conditions, page):
         .correlate(SupportRequest)
         .scalar_subquery()
     )
-    statement = (
+    return (
         select(
             SupportRequest.id,
             Offer.title,
@@ -137,15 +152,26 @@ def _rows(school_id, box, conditions, page):
             latest.unit,
             latest.total_pence,
             SupportRequest.last_activity_at,
-            case((_unread(school_id), 1), else_=0),
+            case((_unread(SCHOOL), 1), else_=0),
         )
         .join(Offer, Offer.id == SupportRequest.offer_id)
         .join(other, other.id == other_id)
         .outerjoin(latest, latest.id == latest_id)
-        .outerjoin(RequestRead, _read_by(school_id))
-        .where(*conditions)
+        .outerjoin(RequestRead, _read_by(SCHOOL))
+        .where(*_conditions(box, filtered))
         .order_by(SupportRequest.last_activity_at.desc(), SupportRequest.id.desc())
-        .limit(REQUESTS_PER_PAGE)
-        .offset((page - 1) * REQUESTS_PER_PAGE)
+        .limit(LIMIT)
+        .offset(OFFSET)
     )
-    return [InboxRow(*row[:-1], unread=bool(row[-1])) for row in db.session.execute(statement)]
+
+
+def inbox_page(school_id, box=RECEIVED, status=ALL, page=1):
+    """One page of a school's received or sent requests, the latest activity first."""
+    filtered = status != ALL
+    params = {"school_id": school_id, "status": status}
+    total = db.session.scalar(_count_statement(box, filtered), params)
+    rows = db.session.execute(
+        _rows_statement(box, filtered),
+        {**params, "limit": REQUESTS_PER_PAGE, "offset": (page - 1) * REQUESTS_PER_PAGE},
+    )
+    return InboxPage([InboxRow(*row[:-1], unread=bool(row[-1])) for row in rows], total, page)

@@ -7,8 +7,8 @@ the same three queries however many rows it shows: the unread counts, the total,
 """
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from math import ceil
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
@@ -111,9 +111,7 @@ def _unread_counts_statement():
 
 def unread_counts(school_id):
     """How many requests are unread in each box: {"received": 2, "sent": 0}."""
-    received, sent = db.session.execute(
-        _unread_counts_statement(), {"school_id": school_id}
-    ).one()
+    received, sent = db.session.execute(_unread_counts_statement(), {"school_id": school_id}).one()
     return {RECEIVED: int(received), SENT: int(sent)}
 
 

@@ -26,12 +26,14 @@ def send_expiry_reminders(now):
     """Remind the school that must answer an open request's latest proposal, once, when it
     expires within a day. Return how many reminders were sent."""
     due = db.session.execute(
-        select(SupportRequest.id, SupportRequest.expires_at).where(
+        select(SupportRequest.id, SupportRequest.expires_at)
+        .where(
             SupportRequest.status == RequestStatus.OPEN,
             SupportRequest.reminded_at.is_(None),
             SupportRequest.expires_at > now,
             SupportRequest.expires_at <= now + REMINDER_NOTICE,
-        ).order_by(SupportRequest.id)
+        )
+        .order_by(SupportRequest.id)
     ).all()
     sent = 0
     for request_id, expires_at in due:
@@ -88,7 +90,9 @@ def expire_requests(now):
         .where(SupportRequest.status == RequestStatus.OPEN, SupportRequest.expires_at <= now)
         .order_by(SupportRequest.id)
     ).all()
-    return sum(expire_request(db.session.get(SupportRequest, request_id), now) for request_id in due)
+    return sum(
+        expire_request(db.session.get(SupportRequest, request_id), now) for request_id in due
+    )
 
 
 def expire_request(request, now):

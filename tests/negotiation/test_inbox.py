@@ -32,13 +32,13 @@ def _rows(page):
     body = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
     return [
         [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
-         for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+         for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL)
     ]
 
 
 def test_received_lists_requests_on_the_schools_offers(client, login_as, harlow):
-    school, offer, member = harlow
+    _, offer, member = harlow
     tendring = make_school(name="Tendring Academy")
     make_request(offer, tendring, quantity=5)
     make_request(make_offer(title="Someone else's offer"), tendring)  # not Harlow's
@@ -55,7 +55,7 @@ def test_received_lists_requests_on_the_schools_offers(client, login_as, harlow)
 
 
 def test_sent_lists_the_schools_own_requests_with_the_offering_school(client, login_as, harlow):
-    school, offer, member = harlow
+    _, offer, member = harlow
     colchester = make_school(name="Colchester Juniors")
     make_request(make_offer(colchester, "Maths mastery"), author=member, price_pence=None)
     make_request(offer)  # received, not sent
@@ -72,7 +72,7 @@ def test_sent_lists_the_schools_own_requests_with_the_offering_school(client, lo
 
 
 def test_the_status_filter_shows_only_that_status(client, login_as, harlow):
-    school, offer, member = harlow
+    _, offer, member = harlow
     make_request(offer, status="open")
     make_request(offer, status="declined")
     login_as(member)
@@ -139,7 +139,7 @@ def statements_run(engine):
 
 @pytest.mark.parametrize("box", ["received", "sent"])
 def test_thirty_requests_cost_the_same_queries_as_three(client, login_as, harlow, box):
-    school, offer, member = harlow
+    _, offer, member = harlow
     login_as(member)
 
     def make(count):

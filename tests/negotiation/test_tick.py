@@ -62,7 +62,7 @@ def test_two_ticks_at_once_act_once(app, due):
             try:
                 start.wait(10)
                 reports.append(tick())
-            except Exception as error:  # reported below
+            except Exception as error:  # noqa: BLE001  (reported below)
                 errors.append(error)
             finally:
                 _db.session.remove()

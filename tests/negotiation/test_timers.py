@@ -183,7 +183,7 @@ def _at_once(app, work):
             try:
                 start.wait(10)
                 results.append(work())
-            except Exception as error:  # reported below, so a failure names its cause
+            except Exception as error:  # noqa: BLE001  (reported below, naming its cause)
                 errors.append(error)
             finally:
                 _db.session.remove()
@@ -211,7 +211,7 @@ def _act_on_what_was_read(app, request_id, meanwhile, then):
                 read.set()
                 acted.wait(10)
                 outcome["result"] = then(request)
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001  (reported below)
                 outcome["error"] = error
             finally:
                 read.set()

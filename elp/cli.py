@@ -17,8 +17,9 @@ def register_commands(app):
     from elp.notifications.commands import commands as notifications_commands
     from elp.offers.commands import commands as offers_commands
     from elp.search.commands import commands as search_commands
+    from elp.timers import commands as timer_commands
 
     for command in [*accounts_commands, *api_commands, *notifications_commands, *offers_commands,
-                    *search_commands]:
+                    *search_commands, *timer_commands]:
         app.cli.add_command(command)
     app.cli.add_command(demo_command)

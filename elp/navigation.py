@@ -8,6 +8,7 @@ from flask_login import current_user
 ITEMS = [
     ("Home", "accounts.home", "school"),
     ("Find support", "search.search", "signed_in"),
+    ("Requests", "inbox.requests", "school"),
     ("Your offers", "offers.mine", "school"),
     ("Bookings", "bookings.index", "school"),
     ("Colleagues", "accounts.colleagues", "lead"),

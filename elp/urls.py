@@ -1,11 +1,12 @@
 """Links built from the URL map, so they work in a command (`elp tick`, `elp send-alerts`)
-as well as in a request: a path for in-app links, a full link from BASE_URL for emails,
+as well as in a request: paths for in-app links, full links from BASE_URL for emails,
 calendar files and the API."""
 
 from flask import current_app
 
 
 def path_for(endpoint, **values):
+    """The path of a page inside the service ("/requests/7"), with or without a request."""
     return current_app.url_map.bind("elp.invalid").build(endpoint, values)
 
 

@@ -17,6 +17,7 @@ from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
 from elp.extensions import db as _db
+from elp.notifications.models import Notification
 from elp.search import saved_searches
 from elp.timeutil import utcnow
 from tests.factories import (
@@ -117,6 +118,15 @@ ROUTES = [
     ("POST", "/search/saved/<int:saved_search_id>/alerts",              (302, 302, 404, 404, 403)),
     ("GET",  "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
     ("POST", "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
+    # requests inbox (school users only; each school sees only its own requests)
+    ("GET",  "/requests",                                               (302, 200, 200, 200, 403)),
+    ("GET",  "/requests?box=sent&status=expired&page=2",                (302, 200, 200, 200, 403)),
+    # notifications belong to one user: anyone else's is a 404, as if it did not exist
+    ("GET",  "/notifications",                                          (302, 200, 200, 200, 403)),
+    ("GET",  "/notifications/<int:notification_id>",                    (302, 302, 404, 404, 403)),
+    ("POST", "/notifications/read-all",                                 (302, 302, 302, 302, 403)),
+    ("GET",  "/account/notifications",                                  (302, 200, 200, 200, 403)),
+    ("POST", "/account/notifications",                                  (302, 302, 302, 302, 403)),
     # api
     ("GET",  "/api/v1/offers",                                          (401, 200, 200, 200, 200)),
     ("GET",  "/api/v1/openapi.json",                                    (200, 200, 200, 200, 200)),
@@ -162,6 +172,11 @@ def url_values(db):
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
     booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
+    notification = Notification(
+        user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"
+    )
+    _db.session.add(notification)
+    _db.session.commit()
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -177,6 +192,7 @@ def url_values(db):
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
         "booking_id": booking.id,
+        "notification_id": notification.id,
     }
     return people, values
 

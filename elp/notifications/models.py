@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elp.extensions import db
@@ -45,6 +45,8 @@ class Notification(db.Model):
     """One in-app notification for one user; the header counts the unread ones."""
 
     __tablename__ = "notification"
+    # The header counts a user's unread notifications on every page: one index answers it.
+    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -53,3 +55,16 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(300))  # a path in the service
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None]
+
+
+class NotificationPreference(db.Model):
+    """Whether a user also gets an email for one kind of notification. No row means yes:
+    email is on until the user turns it off; the in-app notification is always made."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[bool] = mapped_column(default=True)

@@ -78,6 +78,7 @@ def _register_blueprints(app):
     from elp.admin.views import bp as admin_bp
     from elp.api.admin_views import bp as api_tokens_bp
     from elp.api.views import bp as api_bp
+    from elp.negotiation.views import bp as negotiation_bp
     from elp.offers.views import admin_bp as offers_admin_bp
     from elp.offers.views import bp as offers_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
@@ -89,5 +90,6 @@ def _register_blueprints(app):
     app.register_blueprint(api_tokens_bp, url_prefix="/admin/api-tokens")
     app.register_blueprint(offers_bp)
     app.register_blueprint(offers_admin_bp)
+    app.register_blueprint(negotiation_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_searches_bp, url_prefix="/search/saved")

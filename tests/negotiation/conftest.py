@@ -32,3 +32,11 @@ def schools(db):
         seeking_member=make_member(seeking),
         offer=make_offer(offering, "Phonics catch-up", capacity=10, price_pence=35000),
     )
+
+
+@pytest.fixture
+def service_context(app, db):
+    """A request context for calling services directly: notifications build their links
+    with url_for, as they do inside a page."""
+    with app.test_request_context():
+        yield

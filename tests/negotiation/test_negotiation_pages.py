@@ -16,9 +16,7 @@ def _new_request_form(**changes):
 
 
 def _counts():
-    return tuple(
-        _db.session.query(model).count() for model in (SupportRequest, Proposal, Message)
-    )
+    return tuple(_db.session.query(model).count() for model in (SupportRequest, Proposal, Message))
 
 
 def test_the_offer_page_offers_request_support_to_other_schools_only(client, login_as, schools):

@@ -40,7 +40,10 @@ def _emails():
 def test_starting_a_request_records_the_first_proposal_and_its_expiry(app, schools):
     support_request = _start(schools, quantity=4)
     proposal = support_request.latest_proposal
-    assert (support_request.status, support_request.offering_school_id) == ("open", schools.offering.id)
+    assert (support_request.status, support_request.offering_school_id) == (
+        "open",
+        schools.offering.id,
+    )
     assert (proposal.quantity, proposal.unit, proposal.total_pence) == (4, "day", 4 * 35000)
     assert proposal.author_school_id == schools.seeking.id
     days = app.config["PROPOSAL_EXPIRY_DAYS"]
@@ -57,7 +60,8 @@ def test_each_event_tells_every_active_user_of_the_other_school_once(schools, se
     assert _told("new_request") == offering_users and removed.id not in _told("new_request")
     assert len(sent_emails) == 2
     assert {message["To"] for message in sent_emails} == {
-        schools.offering_lead.email, schools.offering_member.email
+        schools.offering_lead.email,
+        schools.offering_member.email,
     }
 
     with unit_of_work():
@@ -115,7 +119,11 @@ def test_accepting_books_the_terms_and_takes_the_capacity(schools):
         booking = services.accept(
             support_request, support_request.latest_proposal.id, schools.offering_member
         )
-    assert (booking.quantity, booking.total_pence, booking.request_id) == (4, 140000, support_request.id)
+    assert (booking.quantity, booking.total_pence, booking.request_id) == (
+        4,
+        140000,
+        support_request.id,
+    )
     assert support_request.status == "agreed" and support_request.closed_at
     assert schools.offer.capacity_left == 6
     assert reading.booking_of(support_request).id == booking.id
@@ -163,7 +171,9 @@ def test_acceptance_beyond_the_capacity_left_is_refused_and_changes_nothing(scho
     schools.offer.units_booked = 5
     _db.session.commit()
     with pytest.raises(ActionRefused, match="not enough capacity left"), unit_of_work():
-        services.accept(support_request, support_request.latest_proposal.id, schools.offering_member)
+        services.accept(
+            support_request, support_request.latest_proposal.id, schools.offering_member
+        )
     _db.session.expire_all()
     assert support_request.status == "open" and schools.offer.units_booked == 5
     assert _db.session.query(Booking).count() == 0 and _told("accepted") == []
@@ -260,7 +270,7 @@ def test_the_timeline_marks_what_each_proposal_changed(schools):
                          support_request.latest_proposal.id)  # fmt: skip
     entries = reading.timeline(support_request)
     assert [kind for kind, _, _ in entries] == ["proposal", "message", "proposal"]
-    first, counter = support_request.proposals
+    first = support_request.proposals[0]
     assert changes_between(None, first) == set()
     assert {"quantity", "total_pence", "delivery_mode"} <= entries[2][2]
     assert "price_pence" not in entries[2][2]

@@ -41,9 +41,7 @@ def _do(action, support_request, user):
 
 def _request_in(status, schools, latest_by):
     """A request in `status` whose latest proposal the `latest_by` party wrote."""
-    support_request = make_request(
-        schools.offer, author=schools.seeking_member, status=status
-    )
+    support_request = make_request(schools.offer, author=schools.seeking_member, status=status)
     if latest_by == Party.OFFERING:
         first = support_request.latest_proposal
         support_request.proposals.append(

@@ -19,7 +19,15 @@ from elp.api import services as api_services
 from elp.extensions import db as _db
 from elp.search import saved_searches
 from elp.timeutil import utcnow
-from tests.factories import days, make_admin, make_lead, make_member, make_offer, make_school
+from tests.factories import (
+    days,
+    make_admin,
+    make_lead,
+    make_member,
+    make_offer,
+    make_request,
+    make_school,
+)
 
 ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
 INVITATION_TOKEN = "invitation-token-for-school-a"
@@ -89,6 +97,21 @@ ROUTES = [
     ("POST", "/admin/categories",                                       (302, 403, 403, 403, 200)),
     ("GET",  "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
     ("POST", "/admin/categories/<int:category_id>/edit",                (302, 403, 403, 403, 200)),
+    # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
+    # school A may not request it (409) and school B may not see it (404))
+    ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>",                              (302, 200, 200, 404, 403)),
+    # School A wrote the latest proposal, so it may not accept it: 409 shows it got through.
+    ("POST", "/requests/<int:request_id>/accept",                       (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),
+    ("POST", "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),
+    # Only the offering school declines: 409 shows school A got through.
+    ("GET",  "/requests/<int:request_id>/decline",                      (302, 409, 409, 404, 403)),
+    ("POST", "/requests/<int:request_id>/decline",                      (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>/withdraw",                     (302, 200, 200, 404, 403)),
+    ("POST", "/requests/<int:request_id>/withdraw",                     (302, 302, 302, 404, 403)),
+    ("POST", "/requests/<int:request_id>/messages",                     (302, 200, 200, 404, 403)),
     # search
     ("GET",  "/search",                                                 (302, 200, 200, 200, 200)),
     ("GET",  "/search?q=phonics&phase=KS1&sort=distance",               (302, 200, 200, 200, 200)),
@@ -143,6 +166,7 @@ def url_values(db):
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -157,6 +181,7 @@ def url_values(db):
         "action": "publish",
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
+        "request_id": support_request.id,
     }
     return people, values
 

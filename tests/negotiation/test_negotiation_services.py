@@ -83,12 +83,16 @@ def test_declining_and_withdrawing_tell_the_other_school(schools):
     with unit_of_work():
         services.decline(first, schools.offering_lead, "Fully booked until summer.")
     assert _told("declined") == sorted([schools.seeking_lead.id, schools.seeking_member.id])
+    offering_emails = sorted([schools.offering_lead.email, schools.offering_member.email])
+    seeking_emails = sorted([schools.seeking_lead.email, schools.seeking_member.email])
+    assert _emails() == sorted(offering_emails + seeking_emails)  # the request, the decline
     assert first.decline_reason == "Fully booked until summer." and first.closed_at
 
     second = _start(schools)
     with unit_of_work():
         services.withdraw(second, schools.seeking_member)
     assert _told("withdrawn") == sorted([schools.offering_lead.id, schools.offering_member.id])
+    assert _emails() == sorted(3 * offering_emails + seeking_emails)  # two requests, a withdrawal
     assert second.status == "withdrawn" and second.closed_at
 
 

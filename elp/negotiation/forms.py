@@ -33,6 +33,11 @@ _WHOLE_NUMBER = re.compile(r"-?\d{1,9}", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.ASCII)
 
 
+# Made before the proposal's fields, because WTForms orders a form's fields by when they were
+# made: the need comes first on the page, so it comes first in the error summary too.
+_NEED = TextAreaField("What support do you need?", widget=GovCharacterCount())
+
+
 class TermsForm(FlaskForm):
     """The fields of a proposal; the quantity's label names the offer's unit."""
 
@@ -136,7 +141,7 @@ class TermsForm(FlaskForm):
 
 
 class NewRequestForm(TermsForm):
-    need = TextAreaField("What support do you need?", widget=GovCharacterCount())
+    need = _NEED
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -209,3 +209,11 @@ def test_another_school_gets_404_on_every_request_route(client, login_as, school
     login_as(make_member(make_school()))
     response = client.open(f"/requests/{support_request.id}{path}", method=method, data={})
     assert response.status_code == 404
+
+
+def test_the_error_summary_lists_problems_in_the_order_of_the_page(client, login_as, schools):
+    response = login_as(schools.seeking_member).post(
+        f"/offers/{schools.offer.id}/request", data=_new_request_form(need="", quantity="0")
+    )
+    summary = response.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert summary.index("#need") < summary.index("#quantity")

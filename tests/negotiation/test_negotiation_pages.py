@@ -4,7 +4,9 @@ with the words PRODUCT.md fixes and the GOV.UK error pattern for bad input."""
 import re
 
 import pytest
+from sqlalchemy import event
 
+from elp.bookings.models import Booking
 from elp.extensions import db as _db
 from elp.negotiation.models import Message, Proposal, SupportRequest
 from tests.factories import make_admin, make_member, make_offer, make_request, make_school
@@ -217,3 +219,46 @@ def test_the_error_summary_lists_problems_in_the_order_of_the_page(client, login
     )
     summary = response.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
     assert summary.index("#need") < summary.index("#quantity")
+
+
+def test_accepting_the_same_proposal_twice_books_once(client, login_as, schools):
+    support_request = make_request(schools.offer, author=schools.seeking_member)
+    login_as(schools.offering_member)
+    form = {"proposal_id": support_request.latest_proposal.id}
+    assert client.post(f"/requests/{support_request.id}/accept", data=form).status_code == 302
+    again = client.post(f"/requests/{support_request.id}/accept", data=form)
+    assert again.status_code == 409 and "An agreed request cannot be accepted" in again.text
+    assert _db.session.query(Booking).count() == 1
+
+
+def _queries_to_show(client, app, request_id):
+    statements = []
+
+    def count(*args):
+        statements.append(args)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(f"/requests/{request_id}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_request_page_reads_a_fixed_number_of_times_however_long_the_talk(
+    app, client, login_as, schools
+):
+    support_request = make_request(schools.offer, author=schools.seeking_member)
+    login_as(schools.offering_member)
+    client.post(f"/requests/{support_request.id}/messages", data={"body": "Tuesdays?"})
+    short = _queries_to_show(client, app, support_request.id)
+    for number in range(6):
+        author = make_member(schools.offering if number % 2 else schools.seeking)
+        _db.session.add(
+            Message(request_id=support_request.id, author_school_id=author.school_id,
+                    author_id=author.id, body=f"Message {number}")
+        )  # fmt: skip
+    _db.session.commit()
+    assert _queries_to_show(client, app, support_request.id) == short

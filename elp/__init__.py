@@ -81,6 +81,7 @@ def _register_blueprints(app):
     from elp.bookings.views import bp as bookings_bp
     from elp.negotiation.inbox_views import bp as inbox_bp
     from elp.notifications.views import bp as notifications_bp
+    from elp.negotiation.views import bp as negotiation_bp
     from elp.offers.views import admin_bp as offers_admin_bp
     from elp.offers.views import bp as offers_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
@@ -95,5 +96,6 @@ def _register_blueprints(app):
     app.register_blueprint(offers_bp)
     app.register_blueprint(bookings_bp)
     app.register_blueprint(offers_admin_bp)
+    app.register_blueprint(negotiation_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_searches_bp, url_prefix="/search/saved")

@@ -27,6 +27,7 @@ from tests.factories import (
     make_lead,
     make_member,
     make_offer,
+    make_request,
     make_school,
 )
 
@@ -108,6 +109,21 @@ ROUTES = [
     ("GET",  "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/feedback",                     (302, 409, 409, 404, 403)),
+    # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
+    # school A may not request it (409) and school B may not see it (404))
+    ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>",                              (302, 200, 200, 404, 403)),
+    # School A wrote the latest proposal, so it may not accept it: 409 shows it got through.
+    ("POST", "/requests/<int:request_id>/accept",                       (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),
+    ("POST", "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),
+    # Only the offering school declines: 409 shows school A got through.
+    ("GET",  "/requests/<int:request_id>/decline",                      (302, 409, 409, 404, 403)),
+    ("POST", "/requests/<int:request_id>/decline",                      (302, 409, 409, 404, 403)),
+    ("GET",  "/requests/<int:request_id>/withdraw",                     (302, 200, 200, 404, 403)),
+    ("POST", "/requests/<int:request_id>/withdraw",                     (302, 302, 302, 404, 403)),
+    ("POST", "/requests/<int:request_id>/messages",                     (302, 200, 200, 404, 403)),
     # search
     ("GET",  "/search",                                                 (302, 200, 200, 200, 200)),
     ("GET",  "/search?q=phonics&phase=KS1&sort=distance",               (302, 200, 200, 200, 200)),
@@ -177,6 +193,7 @@ def url_values(db):
     )
     _db.session.add(notification)
     _db.session.commit()
+    support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -193,6 +210,7 @@ def url_values(db):
         "session_id": member_a_elsewhere.id,
         "booking_id": booking.id,
         "notification_id": notification.id,
+        "request_id": support_request.id,
     }
     return people, values
 

@@ -1,20 +1,42 @@
-"""The request page's address, for links built before the request pages exist.
+"""Fixtures for the negotiation tests: two schools with two users each, an offer of one of
+them."""
 
-The inbox and the timers link to `negotiation.show` (/requests/<id>), which the request
-pages define. Where that endpoint is not there yet, a rule with that name is put in the URL
-map so links can be built; it answers no method a test or route listing would try (OPTIONS
-only), so nothing can open it and `test_every_route_is_listed` ignores it.
-"""
+from dataclasses import dataclass
 
 import pytest
-from werkzeug.routing import Rule
+
+from tests.factories import make_lead, make_member, make_offer, make_school
 
 
-@pytest.fixture(autouse=True)
-def request_page_address(app):
-    try:
-        next(app.url_map.iter_rules("negotiation.show"))
-    except KeyError:
-        app.url_map.add(
-            Rule("/requests/<int:request_id>", endpoint="negotiation.show", methods=["OPTIONS"])
-        )
+@dataclass
+class Schools:
+    offering: object
+    seeking: object
+    offering_lead: object
+    offering_member: object
+    seeking_lead: object
+    seeking_member: object
+    offer: object
+
+
+@pytest.fixture
+def schools(db):
+    offering = make_school(name="Harlow Outreach Primary")
+    seeking = make_school(name="Tendring Infants")
+    return Schools(
+        offering=offering,
+        seeking=seeking,
+        offering_lead=make_lead(offering),
+        offering_member=make_member(offering),
+        seeking_lead=make_lead(seeking),
+        seeking_member=make_member(seeking),
+        offer=make_offer(offering, "Phonics catch-up", capacity=10, price_pence=35000),
+    )
+
+
+@pytest.fixture
+def service_context(app, db):
+    """A request context for calling services directly: notifications build their links
+    with url_for, as they do inside a page."""
+    with app.test_request_context():
+        yield

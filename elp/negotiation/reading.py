@@ -1,0 +1,44 @@
+"""Reading a request: what a school has seen, the timeline of proposals and messages, and
+the booking an agreed request became. Kept apart from the actions in `services`."""
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from elp.bookings.models import Booking
+from elp.extensions import db
+from elp.negotiation.models import RequestRead
+from elp.negotiation.terms import changes_between
+from elp.timeutil import utcnow
+
+
+def mark_read(support_request, school_id):
+    """Record that the school has seen the request as it is now (an upsert, so two of its
+    users opening the page at once both succeed)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    statement = dialect.insert(RequestRead).values(
+        request_id=support_request.id, school_id=school_id, read_at=now
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[RequestRead.request_id, RequestRead.school_id],
+            set_={"read_at": now},
+        )
+    )
+
+
+def timeline(support_request):
+    """The proposals and messages in the order they were sent: (kind, item, changed fields),
+    where a proposal's changed fields are those that differ from the proposal before it."""
+    entries = []
+    previous = None
+    for proposal in support_request.proposals:
+        entries.append(("proposal", proposal, changes_between(previous, proposal)))
+        previous = proposal
+    entries += [("message", message, set()) for message in support_request.messages]
+    return sorted(entries, key=lambda entry: (entry[1].created_at, entry[0] == "message"))
+
+
+def booking_of(support_request):
+    """The booking an agreed request became, or None."""
+    return db.session.scalar(select(Booking).where(Booking.request_id == support_request.id))

@@ -1,0 +1,369 @@
+"""Negotiation: a seeking school asks for support on an offer, the two schools send each
+other proposals and messages, and accepting the other side's latest proposal books it.
+
+Every action goes through `negotiation.transitions.REQUEST`, whose compare-and-set on the
+request's version makes two racing actions end with one winner. Services add and flush;
+the view carries out each user action in one `unit_of_work()`.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from elp import audit
+from elp.bookings.services import book
+from elp.errors import ActionRefused, InvalidInput, NotFound
+from elp.extensions import db
+from elp.negotiation.models import (
+    Message,
+    Party,
+    Proposal,
+    RequestStatus,
+    SupportRequest,
+)
+from elp.negotiation.reading import mark_read
+from elp.negotiation.terms import check_terms
+from elp.negotiation.transitions import REQUEST
+from elp.notifications.in_app import notify
+from elp.offers.models import Offer
+from elp.timeutil import UK_TIME, utcnow
+
+NEED_MAX = 5_000
+MESSAGE_MAX = 5_000
+DECLINE_REASON_MAX = 1_000
+# Notification texts become email subjects, which the outbox keeps to 200 characters.
+NOTIFICATION_TEXT_MAX = 200
+
+
+# --- Who may see a request ----------------------------------------------------------------
+
+
+def request_for_user(request_id, user):
+    """The request with this id if the user's school is a party to it; anyone else: NotFound."""
+    support_request = db.session.scalar(
+        select(SupportRequest)
+        .where(SupportRequest.id == request_id)
+        .options(
+            selectinload(SupportRequest.proposals).selectinload(Proposal.author_school),
+            selectinload(SupportRequest.proposals).selectinload(Proposal.author),
+            selectinload(SupportRequest.messages).selectinload(Message.author_school),
+            selectinload(SupportRequest.messages).selectinload(Message.author),
+        )
+    )
+    if support_request is None or party_of_school(support_request, user.school_id) is None:
+        raise NotFound()
+    return support_request
+
+
+def party_of_school(support_request, school_id):
+    return support_request.party_of(school_id) if school_id is not None else None
+
+
+def party_for(support_request, user):
+    """Which side of the request the user's school is on; NotFound if neither."""
+    party = party_of_school(support_request, user.school_id)
+    if party is None:
+        raise NotFound()
+    return party
+
+
+def other_school_id(support_request, party):
+    if party == Party.SEEKING:
+        return support_request.offering_school_id
+    return support_request.seeking_school_id
+
+
+# --- What a party may do now --------------------------------------------------------------
+
+
+def can_accept(support_request, party):
+    """Only the school that did not write the latest proposal may accept it, and only once
+    it names a price (a first proposal on a "price on request" offer may not)."""
+    latest = support_request.latest_proposal
+    return (
+        REQUEST.allows(support_request.status, "accept", party)
+        and latest is not None
+        and latest.author_school_id != _school_of(support_request, party)
+        and latest.price_pence is not None
+    )
+
+
+def available_actions(support_request, party):
+    """The transitions the party can take now, for the buttons on the request page."""
+    return [
+        transition
+        for transition in REQUEST.actions_for(support_request.status, party)
+        if transition.action != "accept" or can_accept(support_request, party)
+    ]
+
+
+def check_allowed(support_request, action, party):
+    """Refuse (ActionRefused) before showing the form for an action the table does not allow."""
+    REQUEST.check(support_request.status, action, party)
+
+
+def _school_of(support_request, party):
+    if party == Party.SEEKING:
+        return support_request.seeking_school_id
+    return support_request.offering_school_id
+
+
+# --- Starting a request -------------------------------------------------------------------
+
+
+def check_can_request(offer, user):
+    """Refuse a request on the user's own school's offer, or on one not open to requests."""
+    if offer.school_id == user.school_id:
+        raise ActionRefused("You cannot request support on your own school’s offer.")
+    if not offer.is_visible:
+        raise ActionRefused("This offer is not published, so you cannot request support on it.")
+
+
+def price_required_first(offer):
+    """A first proposal may leave the price empty only on a "price on request" offer."""
+    return offer.price_pence is not None
+
+
+def start_request(offer, user, need, terms):
+    """Send the offering school a request for support with its first proposal."""
+    check_can_request(offer, user)
+    need = _required_text("need", need, "Enter what support you need", NEED_MAX, "What you need")
+    _refuse_if_invalid(terms, offer, price_required_first(offer))
+    _hold_offer(offer)
+    _refuse_second_open_request(offer, user.school_id)
+    now = utcnow()
+    support_request = SupportRequest(
+        offer=offer,
+        seeking_school_id=user.school_id,
+        offering_school_id=offer.school_id,
+        requested_by=user,
+        need=need,
+        status=RequestStatus.OPEN,
+        created_at=now,
+    )
+    db.session.add(support_request)
+    _add_proposal(support_request, user, terms, offer, now)
+    _record_activity(support_request, user.school_id, now)
+    db.session.flush()
+    audit.record("request.sent", support_request, actor=user, offer_id=offer.id)
+    mark_read(support_request, user.school_id)
+    _tell(
+        support_request,
+        offer.school_id,
+        "new_request",
+        f"{user.school.name} asks for support on ‘{offer.title}’",
+    )
+    return support_request
+
+
+def _hold_offer(offer):
+    """Lock the offer's row until this transaction ends, so two copies of one request sent
+    at once (a double click) are checked one after the other. Writing a column to itself
+    locks the row on PostgreSQL and takes the write lock on SQLite, and changes nothing."""
+    db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id)
+        .values(units_booked=Offer.units_booked, updated_at=Offer.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _refuse_second_open_request(offer, school_id):
+    open_already = db.session.scalar(
+        select(SupportRequest.id).where(
+            SupportRequest.offer_id == offer.id,
+            SupportRequest.seeking_school_id == school_id,
+            SupportRequest.status == RequestStatus.OPEN,
+        )
+    )
+    if open_already is not None:
+        raise ActionRefused(
+            "Your school already has an open request for this offer. Carry on the "
+            "negotiation there: make a counter-proposal or send a message."
+        )
+
+
+# --- Proposals ----------------------------------------------------------------------------
+
+
+def counter(support_request, user, terms, answering_proposal_id):
+    """Make a counter-proposal: new terms answering the latest proposal."""
+    party = party_for(support_request, user)
+    check_allowed(support_request, "counter", party)
+    _refuse_if_stale(support_request, answering_proposal_id, "quantity")
+    _refuse_if_invalid(terms, support_request.offer, price_required=True)
+    REQUEST.apply(support_request, "counter", party, user)
+    now = utcnow()
+    proposal = _add_proposal(support_request, user, terms, support_request.offer, now)
+    _record_activity(support_request, user.school_id, now)
+    _tell(
+        support_request,
+        other_school_id(support_request, party),
+        "new_proposal",
+        f"{user.school.name} made a counter-proposal on ‘{support_request.offer.title}’",
+    )
+    return proposal
+
+
+def accept(support_request, proposal_id, user):
+    """Accept the other school's latest proposal and book its terms, in one transaction."""
+    party = party_for(support_request, user)
+    check_allowed(support_request, "accept", party)
+    _refuse_if_stale(support_request, proposal_id)
+    latest = support_request.latest_proposal
+    if latest.author_school_id == user.school_id:
+        raise ActionRefused(
+            "You cannot accept your own proposal: the other school accepts it, or answers "
+            "it with a counter-proposal."
+        )
+    if latest.price_pence is None:
+        raise ActionRefused(
+            "This proposal has no price yet, so it cannot be accepted. Make a "
+            "counter-proposal that names the price per unit."
+        )
+    REQUEST.apply(support_request, "accept", party, user, proposal_id=latest.id)
+    now = utcnow()
+    support_request.closed_at = now
+    _record_activity(support_request, user.school_id, now)
+    booking = book(support_request, latest, user)
+    _tell(
+        support_request,
+        other_school_id(support_request, party),
+        "accepted",
+        f"{user.school.name} accepted the proposal on ‘{support_request.offer.title}’: "
+        "it is booked",
+    )
+    return booking
+
+
+def _refuse_if_stale(support_request, proposal_id, field=None):
+    """Refuse a form that answers a proposal which is no longer the latest: the other school
+    (or a second click of the same button) got there first."""
+    latest = support_request.latest_proposal
+    if latest is not None and proposal_id == latest.id:
+        return
+    message = (
+        "There is a newer proposal than the one you were answering. Read the latest "
+        "proposal, then decide again."
+    )
+    raise InvalidInput(field, message) if field else ActionRefused(message)
+
+
+def _refuse_if_invalid(terms, offer, price_required):
+    problems = check_terms(terms, offer, today_in_uk(), price_required)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(field, message)
+
+
+def _add_proposal(support_request, user, terms, offer, now):
+    expires_at = now + timedelta(days=current_app.config["PROPOSAL_EXPIRY_DAYS"])
+    proposal = Proposal(
+        author_school_id=user.school_id,
+        author_id=user.id,
+        quantity=terms.quantity,
+        unit=offer.unit,
+        price_pence=terms.price_pence,
+        total_pence=terms.total(),
+        earliest_start=terms.earliest_start,
+        latest_end=terms.latest_end,
+        session_dates=[day.isoformat() for day in sorted(terms.session_dates)],
+        delivery_mode=terms.delivery_mode,
+        note=(terms.note or "").strip() or None,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    support_request.proposals.append(proposal)
+    # A new proposal starts the clock again, and earns a new reminder before it runs out.
+    support_request.expires_at = expires_at
+    support_request.reminded_at = None
+    return proposal
+
+
+def today_in_uk():
+    return utcnow().astimezone(UK_TIME).date()
+
+
+# --- Ending a request, and messages -------------------------------------------------------
+
+
+def decline(support_request, user, reason):
+    """The offering school declines the request, saying why."""
+    party = party_for(support_request, user)
+    check_allowed(support_request, "decline", party)
+    reason = _required_text(
+        "reason", reason, "Enter why you are declining", DECLINE_REASON_MAX, "The reason"
+    )
+    REQUEST.apply(support_request, "decline", party, user, reason=reason)
+    _close(support_request, user)
+    support_request.decline_reason = reason
+    _tell(
+        support_request,
+        support_request.seeking_school_id,
+        "declined",
+        f"{user.school.name} declined your request for ‘{support_request.offer.title}’",
+    )
+
+
+def withdraw(support_request, user):
+    """The seeking school withdraws its request."""
+    party = party_for(support_request, user)
+    REQUEST.apply(support_request, "withdraw", party, user)
+    _close(support_request, user)
+    _tell(
+        support_request,
+        support_request.offering_school_id,
+        "withdrawn",
+        f"{user.school.name} withdrew its request for ‘{support_request.offer.title}’",
+    )
+
+
+def send_message(support_request, user, body):
+    """Send the other school a message on the request."""
+    party = party_for(support_request, user)
+    check_allowed(support_request, "message", party)
+    body = _required_text("body", body, "Enter your message", MESSAGE_MAX, "Your message")
+    last = support_request.messages[-1] if support_request.messages else None
+    if last is not None and last.author_id == user.id and last.body == body:
+        # The same form sent twice (a double click): the first one was enough.
+        raise InvalidInput("body", "You have already sent this message")
+    REQUEST.apply(support_request, "message", party, user)
+    now = utcnow()
+    message = Message(author_school_id=user.school_id, author_id=user.id, body=body, created_at=now)
+    support_request.messages.append(message)
+    _record_activity(support_request, user.school_id, now)
+    _tell(
+        support_request,
+        other_school_id(support_request, party),
+        "message",
+        f"{user.school.name} sent a message about ‘{support_request.offer.title}’",
+    )
+    return message
+
+
+def _close(support_request, user):
+    now = utcnow()
+    support_request.closed_at = now
+    _record_activity(support_request, user.school_id, now)
+
+
+def _required_text(field, text, missing, maximum, name):
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(field, missing)
+    if len(text) > maximum:
+        raise InvalidInput(field, f"{name} must be {maximum:,} characters or fewer")
+    return text
+
+
+def _record_activity(support_request, school_id, now):
+    support_request.last_activity_at = now
+    support_request.last_activity_school_id = school_id
+
+
+def _tell(support_request, school_id, kind, text):
+    if len(text) > NOTIFICATION_TEXT_MAX:
+        text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
+    notify(school_id, kind, text, "negotiation.show", request_id=support_request.id)

@@ -1,0 +1,172 @@
+"""Request pages: asking for support on an offer, the negotiation's timeline, and each
+action a school can take on it (accept, decline, counter-propose, withdraw, message)."""
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from elp.accounts.decorators import school_user_required
+from elp.bounds import MAX_ID, whole_number
+from elp.errors import InvalidInput
+from elp.negotiation import reading, services
+from elp.negotiation.forms import CounterForm, DeclineForm, MessageForm, NewRequestForm
+from elp.negotiation.terms import UNIT_PLURALS
+from elp.offers import services as offer_services
+from elp.offers.models import UNITS
+from elp.unit_of_work import unit_of_work
+
+bp = Blueprint("negotiation", __name__)
+
+
+@bp.app_template_filter("unit_count")
+def unit_count(quantity, unit):
+    """ "3 days", "1 half day"."""
+    return f"{quantity} {UNITS[unit] if quantity == 1 else UNIT_PLURALS[unit]}"
+
+
+@bp.app_template_filter("iso_date")
+def iso_date(text):
+    """A session date as a proposal stores it ("2027-01-14") back into a date."""
+    return date.fromisoformat(text)
+
+
+@bp.route("/offers/<int:offer_id>/request", methods=["GET", "POST"])
+@school_user_required
+def new(offer_id):
+    offer = offer_services.offer_for_viewer(offer_id, current_user)
+    services.check_can_request(offer, current_user)
+    form = NewRequestForm.for_offer(offer)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                support_request = services.start_request(
+                    offer, current_user, form.need.data, form.terms
+                )
+        except InvalidInput as problem:
+            form.add_error(problem.field, problem.message)
+        else:
+            flash(f"Your request has been sent to {offer.school.name}", "success")
+            return redirect(url_for(".show", request_id=support_request.id))
+    return render_template("negotiation/new.html", form=form, offer=offer)
+
+
+@bp.get("/requests/<int:request_id>")
+@school_user_required
+def show(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    return _show(support_request, MessageForm())
+
+
+def _show(support_request, message_form):
+    party = services.party_for(support_request, current_user)
+    # Rendered before the commit that records the reading, so the request and its timeline
+    # are read once, in the same transaction.
+    with unit_of_work():
+        reading.mark_read(support_request, current_user.school_id)
+        return render_template(
+            "negotiation/show.html",
+            support_request=support_request,
+            party=party,
+            actions={t.action: t for t in services.available_actions(support_request, party)},
+            timeline=reading.timeline(support_request),
+            booking_link=_booking_link(support_request),
+            form=message_form,
+        )
+
+
+def _booking_link(support_request):
+    booking = reading.booking_of(support_request)
+    # The booking page belongs to the bookings feature; link to it once it exists.
+    if booking is None or "bookings.show" not in current_app.view_functions:
+        return None
+    return url_for("bookings.show", booking_id=booking.id)
+
+
+@bp.post("/requests/<int:request_id>/accept")
+@school_user_required
+def accept(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    proposal_id = whole_number(request.form.get("proposal_id"), MAX_ID)
+    with unit_of_work():
+        services.accept(support_request, proposal_id, current_user)
+    flash("You accepted the proposal: the booking is confirmed", "success")
+    return redirect(url_for(".show", request_id=request_id))
+
+
+@bp.route("/requests/<int:request_id>/counter", methods=["GET", "POST"])
+@school_user_required
+def counter(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    party = services.party_for(support_request, current_user)
+    services.check_allowed(support_request, "counter", party)
+    form = CounterForm.for_request(support_request)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.counter(support_request, current_user, form.terms, form.answering_id)
+        except InvalidInput as problem:
+            form.add_error(problem.field, problem.message)
+            # Answer the proposal now on show if it is sent again, having read it.
+            form.answering.data = str(support_request.latest_proposal.id)
+        else:
+            flash("Your counter-proposal has been sent", "success")
+            return redirect(url_for(".show", request_id=request_id))
+    return render_template(
+        "negotiation/counter.html",
+        form=form,
+        support_request=support_request,
+        latest=support_request.latest_proposal,
+    )
+
+
+@bp.route("/requests/<int:request_id>/decline", methods=["GET", "POST"])
+@school_user_required
+def decline(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    party = services.party_for(support_request, current_user)
+    services.check_allowed(support_request, "decline", party)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.decline(support_request, current_user, form.reason.data)
+        except InvalidInput as problem:
+            form.reason.errors = [problem.message]
+        else:
+            flash("You declined the request", "success")
+            return redirect(url_for(".show", request_id=request_id))
+    return render_template("negotiation/decline.html", form=form, support_request=support_request)
+
+
+@bp.route("/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
+@school_user_required
+def withdraw(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    party = services.party_for(support_request, current_user)
+    services.check_allowed(support_request, "withdraw", party)
+    if request.method == "POST":
+        with unit_of_work():
+            services.withdraw(support_request, current_user)
+        flash("You withdrew your request", "success")
+        return redirect(url_for(".show", request_id=request_id))
+    return render_template("negotiation/withdraw.html", support_request=support_request)
+
+
+@bp.post("/requests/<int:request_id>/messages")
+@school_user_required
+def send_message(request_id):
+    support_request = services.request_for_user(request_id, current_user)
+    party = services.party_for(support_request, current_user)
+    services.check_allowed(support_request, "message", party)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.send_message(support_request, current_user, form.body.data)
+        except InvalidInput as problem:
+            form.body.errors = [problem.message]
+        else:
+            flash("Your message has been sent", "success")
+            return redirect(url_for(".show", request_id=request_id, _anchor="messages"))
+    return _show(support_request, form)

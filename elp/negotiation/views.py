@@ -3,7 +3,7 @@ action a school can take on it (accept, decline, counter-propose, withdraw, mess
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
@@ -77,10 +77,7 @@ def _show(support_request, message_form):
 
 def _booking_link(support_request):
     booking = reading.booking_of(support_request)
-    # The booking page belongs to the bookings feature; link to it once it exists.
-    if booking is None or "bookings.show" not in current_app.view_functions:
-        return None
-    return url_for("bookings.show", booking_id=booking.id)
+    return url_for("bookings.show", booking_id=booking.id) if booking else None
 
 
 @bp.post("/requests/<int:request_id>/accept")
@@ -89,9 +86,9 @@ def accept(request_id):
     support_request = services.request_for_user(request_id, current_user)
     proposal_id = whole_number(request.form.get("proposal_id"), MAX_ID)
     with unit_of_work():
-        services.accept(support_request, proposal_id, current_user)
+        booking = services.accept(support_request, proposal_id, current_user)
     flash("You accepted the proposal: the booking is confirmed", "success")
-    return redirect(url_for(".show", request_id=request_id))
+    return redirect(url_for("bookings.show", booking_id=booking.id))
 
 
 @bp.route("/requests/<int:request_id>/counter", methods=["GET", "POST"])

@@ -126,7 +126,11 @@ def test_accepting_books_the_proposal_and_says_so(client, login_as, schools):
         data={"proposal_id": proposal_id},
         follow_redirects=True,
     )
-    assert "the booking is confirmed" in response.text and "Agreed on" in response.text
+    booking = _db.session.scalars(_db.select(Booking)).one()
+    assert response.request.path == f"/bookings/{booking.id}"
+    assert "the booking is confirmed" in response.text
+    request_page = client.get(f"/requests/{support_request.id}").text
+    assert "Agreed on" in request_page and f'href="/bookings/{booking.id}"' in request_page
     _db.session.expire_all()
     assert schools.offer.capacity_left == 6
 

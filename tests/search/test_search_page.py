@@ -23,7 +23,7 @@ def page_text(response):
 
 
 def result_titles(response):
-    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/offers/\d+">([^<]+)</a>',
+    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/offers/\d+(?:\?[^"]*)?">([^<]+)</a>',
                       response.get_data(as_text=True))
 
 
@@ -39,7 +39,7 @@ def test_a_school_finds_an_offer_with_its_snippet_price_school_district_and_dist
     text = page_text(response)
     assert result_titles(response) == ["Phonics training"]
     assert '<mark class="elp-highlight">phonics</mark>' in text
-    assert "£350 per day · Harlow Fields School, Harlow · 5.0 km from your school" in text
+    assert "£350 per day · Harlow Fields School, Harlow · 3.1 miles (5.0 km) from your school" in text
     assert "1 offer for ‘phonics’" in text
 
 

@@ -80,6 +80,7 @@ def _register_blueprints(app):
     from elp.api.views import bp as api_bp
     from elp.offers.views import admin_bp as offers_admin_bp
     from elp.offers.views import bp as offers_bp
+    from elp.pages.views import bp as pages_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
     from elp.search.views import bp as search_bp
 
@@ -89,5 +90,6 @@ def _register_blueprints(app):
     app.register_blueprint(api_tokens_bp, url_prefix="/admin/api-tokens")
     app.register_blueprint(offers_bp)
     app.register_blueprint(offers_admin_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_searches_bp, url_prefix="/search/saved")

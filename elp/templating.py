@@ -25,5 +25,6 @@ def register(app):
     app.add_template_filter(timeutil.format_date, "date")
     app.add_template_filter(timeutil.format_datetime, "datetime")
     app.jinja_env.globals["service_name"] = "ELP Exchange"
+    app.jinja_env.globals["contact_email"] = app.config["CONTACT_EMAIL"]
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["back_to_search"] = back_to_search

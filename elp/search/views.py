@@ -74,7 +74,7 @@ def _search_url(search_request, **changes):
 
 def filter_label(name, search_request):
     if name == "max_price":
-        return f"Maximum price {format_pence(search_request.max_price_pence)}"
+        return f"Maximum price {format_pence(search_request.max_price_pence)} per unit"
     if name == "has_capacity":
         return "Has capacity left"
     if name == "district":

@@ -24,8 +24,17 @@ ITEMS = [
 OFFER_PAGE = "offers.show"
 
 # The search page's query parameters an offer page may carry back to it (see back_to_search).
-SEARCH_PARAMETERS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity",
-                     "sort", "page")
+SEARCH_PARAMETERS = (
+    "q",
+    "category",
+    "phase",
+    "district",
+    "mode",
+    "max_price",
+    "has_capacity",
+    "sort",
+    "page",
+)
 MAX_PARAMETER_CHARS = 500
 
 
@@ -87,9 +96,5 @@ def back_to_search():
     parameters are kept, so the link can only ever lead to a search on this site.
     """
     back = request.args.get("back", "")[:MAX_PARAMETER_CHARS]
-    kept = {
-        name: value
-        for name, value in parse_qsl(back)
-        if name in SEARCH_PARAMETERS and value
-    }
+    kept = {name: value for name, value in parse_qsl(back) if name in SEARCH_PARAMETERS and value}
     return url_for("search.search", **kept) if back else None

@@ -10,12 +10,17 @@ from tests.factories import make_admin, make_lead, make_member, make_offer, make
 def marked(client, url):
     """The menu items marked as current on the page at `url`."""
     page = client.get(url).get_data(as_text=True)
-    return re.findall(r'<strong class="govuk-service-navigation__active-fallback">([^<]+)</strong>', page)
+    return re.findall(
+        r'<strong class="govuk-service-navigation__active-fallback">([^<]+)</strong>', page
+    )
 
 
 def menu(client, url):
     page = client.get(url).get_data(as_text=True)
-    return re.findall(r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)<', page)
+    return re.findall(
+        r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)<',
+        page,
+    )
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,10 @@ def test_the_privacy_notice_gives_lawful_basis_retention_and_rights(client):
 def test_the_cookies_page_lists_the_one_essential_cookie(app, client):
     page = text_of(client, "/cookies")
 
-    assert f'<th scope="row" class="govuk-table__header">{app.config["SESSION_COOKIE_NAME"]}</th>' in page
+    assert (
+        f'<th scope="row" class="govuk-table__header">{app.config["SESSION_COOKIE_NAME"]}</th>'
+        in page
+    )
     assert "When you close your browser" in page
     assert "does not use analytics" in page
 

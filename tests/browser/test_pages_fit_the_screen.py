@@ -15,9 +15,7 @@ LONG_TITLE = "Speech, language and communication needs: assessment, intervention
 
 
 def assert_no_sideways_scrolling(page):
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
 
 
@@ -66,7 +64,9 @@ def test_your_offers_fit_a_phone(page, live_server, assert_accessible, sign_in_w
     # Each row stacks, its cells labelled with their column's heading.
     last_changed = page.locator("td[data-label='Last changed']").first
     assert last_changed.evaluate("cell => getComputedStyle(cell).display") == "block"
-    assert "Last changed" in last_changed.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert "Last changed" in last_changed.evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
     assert_no_sideways_scrolling(page)
     assert_accessible(page)
 

@@ -84,6 +84,7 @@ def _register_blueprints(app):
     from elp.negotiation.views import bp as negotiation_bp
     from elp.offers.views import admin_bp as offers_admin_bp
     from elp.offers.views import bp as offers_bp
+    from elp.pages.views import bp as pages_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
     from elp.search.views import bp as search_bp
 
@@ -97,5 +98,6 @@ def _register_blueprints(app):
     app.register_blueprint(bookings_bp)
     app.register_blueprint(offers_admin_bp)
     app.register_blueprint(negotiation_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_searches_bp, url_prefix="/search/saved")

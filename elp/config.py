@@ -33,6 +33,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     INDEX_DIR = _env("ELP_INDEX_DIR")
     BASE_URL = _env("ELP_BASE_URL", "http://127.0.0.1:5000")
+    # Where schools write to ELP: shown on the contact, accessibility and privacy pages and
+    # behind the feedback link in the phase banner.
+    CONTACT_EMAIL = _env("ELP_CONTACT_EMAIL", "help@elp-exchange.example")
 
     MAIL_SERVER = _env("ELP_MAIL_SERVER")
     MAIL_PORT = int(_env("ELP_MAIL_PORT", "587"))

@@ -17,7 +17,7 @@ app = create_app()
 names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
-         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES"]
+         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
@@ -66,6 +66,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_STRIPE_WEBHOOK_SECRET="whsec_123",
         ELP_BASE_URL="https://exchange.partnership.example",
         ELP_TRUSTED_PROXIES="2",
+        ELP_CONTACT_EMAIL="exchange@partnership.example",
     )
     assert config == {
         "ENV_NAME": "production",
@@ -84,6 +85,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "BASE_URL": "https://exchange.partnership.example",
         "SESSION_COOKIE_SECURE": True,
         "TRUSTED_PROXIES": 2,
+        "CONTACT_EMAIL": "exchange@partnership.example",
     }
 
 
@@ -97,6 +99,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     assert config["STRIPE_SECRET_KEY"] is None
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
     assert config["TRUSTED_PROXIES"] == 0
+    assert config["CONTACT_EMAIL"] == "help@elp-exchange.example"
 
 
 @pytest.mark.parametrize(

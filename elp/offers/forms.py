@@ -31,7 +31,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from elp.accounts.models import DISTRICT_NAMES
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
-from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, PHASES, UNITS
+from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, PER_UNIT, PHASES
 
 ALL_OF_ESSEX = "all"
 
@@ -92,7 +92,7 @@ class OfferForm(FlaskForm):
     dbs_confirmed_on = DayMonthYearField("Date your school confirmed the DBS check")
     unit = RadioField(
         "What is the price for?", widget=GovRadioInput(), validate_choice=False,
-        choices=[SelectChoice(token, f"A {label}") for token, label in UNITS.items()],
+        choices=[SelectChoice(token, each.capitalize()) for token, each in PER_UNIT.items()],
     )  # fmt: skip
     price = StringField("Price per unit", widget=GovTextInput())
     price_on_request = BooleanField("Price on request", widget=GovCheckboxInput())

@@ -24,14 +24,18 @@ START_CATEGORIES = (
 
 PHASES = ("Early years", "KS1", "KS2", "KS3", "KS4", "Post-16", "Special/alternative provision")
 
+# The tokens are the Offers CSV's and the API's, written from the offering school's side; the
+# labels are read by seeking schools on every page, so they name both schools plainly.
 DELIVERY_MODES = {
-    "at_your_school": "At your school",
-    "at_our_school": "At our school",
+    "at_your_school": "At the seeking school",
+    "at_our_school": "At the offering school",
     "online": "Online",
     "mixed": "Mixed",
 }
 
 UNITS = {"hour": "hour", "half_day": "half day", "day": "day", "session": "session"}
+# A price for one unit: "£50 an hour", "£350 a day".
+PER_UNIT = {"hour": "an hour", "half_day": "a half day", "day": "a day", "session": "a session"}
 
 # The expert's designation, as the offer form offers it and the Offers CSV names it.
 DESIGNATIONS = ("SLE", "NLE", "Specialist teacher", "Outreach teacher", "Other")

@@ -126,10 +126,21 @@ def _everyday_word(key, word):
 
 
 SECTION, WEIGHT = "\x1e", "\x1f"  # control characters: never part of a word
+# The title's words are indexed a second time with this mark in front ("\x1dphonic"), so a
+# word typed in the query and found in an offer's title can outrank the same word further
+# down: once the description has repeated a word a few times, BM25 no longer tells where it
+# was written, and a synonym in the title ("early reading" for "phonics") is not the word.
+TITLE_MARK = "\x1d"
+TITLE_SECTION = "title"
+# How much more a query group scores in an offer whose title has the words typed.
+TITLE_BOOST = np.float32(1.5)
 
 
-def weighted(sections):
-    """Join (weight, text) sections into one value for the content field."""
+def weighted(sections, title=None):
+    """Join (weight, text) sections into one value for the content field, and the title's
+    marked words after them (see TITLE_MARK)."""
+    if title is not None:
+        sections = [*sections, (TITLE_SECTION, title)]
     return SECTION.join(f"{weight}{WEIGHT}{text.replace(SECTION, ' ')}" for weight, text in sections)
 
 
@@ -158,6 +169,9 @@ class ContentAnalyzer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
         for weight, text in sections:
+            if weight == TITLE_SECTION:
+                yield from self._title_words(token, text, position)
+                continue
             recent = deque(maxlen=self.longest)
             for match in _WORD.finditer(text):
                 stem = _stem_of(match.group())
@@ -179,6 +193,17 @@ class ContentAnalyzer(Tokenizer):
                                 token.text = concept
                                 yield token
                             break
+                position += 1
+
+    @staticmethod
+    def _title_words(token, text, position):
+        """The title's words with TITLE_MARK in front, and no concepts: only the words as written."""
+        for match in _WORD.finditer(text):
+            stem = _stem_of(match.group())
+            if stem is not None:
+                token.text, token.boost, token.stopped = TITLE_MARK + stem, 1.0, False
+                token.pos, token.startchar, token.endchar = position, match.start(), match.end()
+                yield token
                 position += 1
 
 
@@ -434,7 +459,7 @@ def _whoosh_fields(document):
     price = document["price_pence"]
     fields = {
         "offer_id": str(document["offer_id"]),
-        "content": weighted(document["weighted_text"]),
+        "content": weighted(document["weighted_text"], title=document["title"]),
         "words": document["spelling_text"],
         "category": document["category"],
         "phase": ",".join(document["phases"]),
@@ -563,6 +588,21 @@ class Snapshot:
             _, (old_docs, _) = self._terms.popitem(last=False)
             self._cached_postings -= len(old_docs)
         return cached
+
+    def in_titles(self, words):
+        """The documents whose title has every one of these stemmed words, as a boolean array."""
+        found = self.live.copy()
+        for word in words:
+            key = TITLE_MARK + word
+            cached = self._terms.get(key)
+            if cached is None:
+                cached = (self.postings("content", key)[0], None)
+                self._terms[key] = cached
+                self._cached_postings += len(cached[0])
+            in_title = np.zeros(self.size, dtype=bool)
+            in_title[cached[0]] = True
+            found &= in_title
+        return found
 
     def frequency(self, field, text):
         return self.reader.doc_frequency(field, text)
@@ -824,6 +864,9 @@ def _group(snapshot, group):
         docs, term_scores = snapshot.term_scores(term)
         if len(docs):
             scores[docs] = np.maximum(scores[docs], term_scores)
+    typed = stems(correction or group.original)
+    if typed:
+        scores[snapshot.in_titles(typed)] *= TITLE_BOOST
     return scores, scores > 0, set(terms), correction
 
 

@@ -14,7 +14,7 @@ from elp.errors import ActionRefused
 from elp.extensions import db
 from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
-from elp.offers.models import DELIVERY_MODES, PUBLISHED, UNITS, Offer
+from elp.offers.models import DELIVERY_MODES, PER_UNIT, PUBLISHED, Offer
 from elp.search import sync
 from elp.search.models import SavedSearch
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
@@ -293,7 +293,7 @@ def _offer_lines(hit):
     if hit.price_pence is None:
         price = "Price on request"
     else:
-        price = f"{format_pence(hit.price_pence)} a {UNITS.get(hit.unit, hit.unit)}"
+        price = f"{format_pence(hit.price_pence)} {PER_UNIT[hit.unit]}"
     where = f"{hit.school_name}, {hit.district}" if hit.district else hit.school_name
     return {
         "title": hit.title,

@@ -84,7 +84,7 @@ class Hit:
     snippet: Markup
     price_pence: int | None
     unit: str
-    distance_km: float | None
+    distance_metres: float | None  # from the seeking school, straight line
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _hit(fields, distance_metres, terms):
         snippet=Markup(snippet) if snippet else escape(fields["summary"]),
         price_pence=fields.get("price_pence"),
         unit=fields["unit"],
-        distance_km=None if distance_metres is None else round(distance_metres / 1000, 1),
+        distance_metres=distance_metres,
     )
 
 

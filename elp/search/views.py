@@ -1,5 +1,7 @@
 """The search page: find support from other Essex schools."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -34,6 +36,7 @@ def search():
         sorts=[(key, SORT_LABELS[key]) for key in SORTS],
         values=filter_values(),
         last_page_href=_search_url(search_request, page=results.pages),
+        back=_back(search_request, results),
         modes=DELIVERY_MODES,
     )
     log_search(search_request, results.total, school=current_user.school, source="page")
@@ -54,6 +57,15 @@ def _args(search_request):
     return {name: value for name, value in values.items() if value is not None}
 
 
+def _back(search_request, results):
+    """What each offer link carries so its page can link back to this page of these results
+    (see navigation.back_to_search)."""
+    values = _args(search_request)
+    if results.page > 1:
+        values["page"] = results.page
+    return urlencode(values)
+
+
 def _search_url(search_request, **changes):
     values = _args(search_request)
     values.update(changes)
@@ -62,7 +74,7 @@ def _search_url(search_request, **changes):
 
 def filter_label(name, search_request):
     if name == "max_price":
-        return f"Maximum price {format_pence(search_request.max_price_pence)}"
+        return f"Maximum price {format_pence(search_request.max_price_pence)} per unit"
     if name == "has_capacity":
         return "Has capacity left"
     if name == "district":

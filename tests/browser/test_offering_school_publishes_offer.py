@@ -18,7 +18,7 @@ def test_an_offering_school_drafts_previews_and_publishes_an_offer(
     )
     sign_in_with_browser(page, "j.price@katherinesbrook.example", PASSWORD)
 
-    page.get_by_role("link", name="Your offers").click()
+    page.get_by_role("link", name="Your offers", exact=True).click()
     expect(page.get_by_role("heading", name="Your school’s offers")).to_be_visible()
     expect(page.get_by_text("Your school has no offers yet.")).to_be_visible()
     assert_accessible(page)
@@ -97,7 +97,7 @@ def test_an_offering_school_drafts_previews_and_publishes_an_offer(
     expect(page.get_by_role("button", name="Pause offer")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Your offers").click()
+    page.get_by_role("link", name="Your offers", exact=True).click()
     expect(page.get_by_role("link", name="Published (1)")).to_be_visible()
     expect(
         page.get_by_role("link", name="Autism outreach for mainstream classrooms")

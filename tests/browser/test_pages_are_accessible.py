@@ -21,6 +21,29 @@ def test_accessibility_statement_is_accessible(page, live_server, assert_accessi
     assert_accessible(page)
 
 
+@pytest.mark.parametrize(
+    ("link", "path"),
+    [("Contact and help", "/contact"), ("Privacy", "/privacy"), ("Cookies", "/cookies")],
+)
+def test_each_page_about_the_service_is_accessible(page, live_server, assert_accessible, link,
+                                                    path):  # fmt: skip
+    page.goto(live_server.url + "/")
+    page.get_by_role("contentinfo").get_by_role("link", name=link).click()
+
+    assert page.url == live_server.url + path
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/contact", "/cookies", "/privacy", "/accessibility"])
+def test_pages_about_the_service_fit_a_phone(page, live_server, assert_accessible, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + path)
+
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.get_by_text("Beta").is_visible()
+    assert_accessible(page)
+
+
 def test_page_not_found_is_accessible(page, live_server, assert_accessible):
     response = page.goto(live_server.url + "/no-such-page")
 

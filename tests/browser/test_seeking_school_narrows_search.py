@@ -41,7 +41,7 @@ def test_a_seeking_school_narrows_a_search_with_filters_and_opens_an_offer(
     assert "phase=KS1" in page.url  # the address stays shareable
     expect(page.locator("#selected-filters")).to_contain_text("KS1")
     expect(page.locator("#result-list")).to_contain_text("Harlow Fields School, Harlow")
-    expect(page.locator("#result-list")).to_contain_text("1.4 km from your school")
+    expect(page.locator("#result-list")).to_contain_text("0.9 miles (1.4 km) from your school")
     assert_accessible(page)
 
     # The shared address shows the same search without JavaScript's help.

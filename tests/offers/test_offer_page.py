@@ -40,9 +40,11 @@ def test_a_seeking_school_sees_everything_it_needs_to_decide(db, login_as):
         "£175.50 per half day", "8 half days", "Mixed",
         "KS1, KS2", "Epping Forest, Harlow", "Special school outreach",
         "autism, sensory regulation",
-        "Katherines Brook School", "Harlow", "Not applicable", "Academy special converter",
+        "Katherines Brook School", "District: Harlow", "Type: Academy special converter",
     ):  # fmt: skip
         assert text in page, text
+    # GIAS's phase for a special school says nothing to a seeking school; its type does.
+    assert "Not applicable" not in page
     assert "Your school’s offer" not in page
     assert f'href="/offers/{offer.id}/request">Request support</a>' in page
 
@@ -89,5 +91,6 @@ def test_its_own_school_sees_the_status_and_what_it_can_do(db, login_as):
 
     assert "Your school’s offer" in page
     assert "Paused" in page
-    assert "Seeking schools cannot see this offer until it is published" in page
+    assert "Seeking schools cannot see this offer while it is paused" in page
+    assert "Resume the offer to show it in search again." in page
     assert "Resume offer" in page

@@ -184,6 +184,15 @@ def test_a_search_saved_with_a_sort_links_to_its_newest_offers(db, seeker, sent_
     assert "http://localhost/search?q=phonics&sort=newest\n" in sent_emails[0].get_content()
 
 
+def test_an_alert_gives_a_price_an_hour(db, seeker, sent_emails):
+    saved_yesterday(seeker, q="phonics")
+    make_offer(title="Phonics catch-up", unit="hour", price_pence=5000, published_at=an_hour_ago())
+    db.session.commit()
+
+    assert saved_searches.send_alerts() == 1
+    assert "£50 an hour" in sent_emails[0].get_content()
+
+
 def test_running_send_alerts_twice_sends_nothing_twice(db, seeker, sent_emails):
     saved_yesterday(seeker, q="phonics")
     make_offer(title="Phonics catch-up", published_at=an_hour_ago())

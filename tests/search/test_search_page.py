@@ -23,7 +23,7 @@ def page_text(response):
 
 
 def result_titles(response):
-    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/offers/\d+">([^<]+)</a>',
+    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/offers/\d+(?:\?[^"]*)?">([^<]+)</a>',
                       response.get_data(as_text=True))
 
 
@@ -39,7 +39,7 @@ def test_a_school_finds_an_offer_with_its_snippet_price_school_district_and_dist
     text = page_text(response)
     assert result_titles(response) == ["Phonics training"]
     assert '<mark class="elp-highlight">phonics</mark>' in text
-    assert "£350 per day · Harlow Fields School, Harlow · 5.0 km from your school" in text
+    assert "£350 per day · Harlow Fields School, Harlow · 3.1 miles (5.0 km) from your school" in text
     assert "1 offer for ‘phonics’" in text
 
 
@@ -76,7 +76,7 @@ def test_an_empty_result_says_which_filter_to_loosen(client, seeker):
     assert "0 offers for ‘behaviour’" in text
     assert "No offers match all your filters." in text
     assert re.search(r"Removing <a class=\"govuk-link\" href=\"/search\?q=behaviour&amp;phase=KS3\">"
-                     r"‘Maximum price £100’</a> would show 1 offer", text)
+                     r"‘Maximum price £100 per unit’</a> would show 1 offer", text)
     assert "‘KS3’</a> would show" not in text  # removing the phase alone would not help
 
 
@@ -377,3 +377,33 @@ def test_the_page_shows_live_counts_for_capacity_and_maximum_price(client, seeke
     text = page_text(priced)
     assert 'id="max_price-count">2 of 4 offers at £250 or less per unit</p>' in text
     assert '<span id="has_capacity-count">(1)</span>' in text  # with the price limit too
+
+
+def test_the_maximum_price_says_it_compares_the_price_of_one_unit(client, seeker):
+    text = page_text(client.get("/search?max_price=300"))
+
+    assert '<label class="govuk-label govuk-label--s" for="max_price">Maximum price per unit</label>' in text
+    assert "compared with each offer’s price for one of its units, whether that is an hour" in text
+    assert "Remove filter: </span>Maximum price £300 per unit" in text
+
+
+def test_delivery_modes_read_from_the_seeking_schools_side_and_filter_by_their_tokens(client, seeker):
+    make_offer(title="Reading at yours", delivery_mode="at_your_school")
+    make_offer(title="Reading at ours", delivery_mode="at_our_school")
+
+    text = page_text(client.get("/search?q=reading&mode=at_our_school"))
+
+    assert '<option value="at_your_school">At the seeking school (1)</option>' in text
+    assert '<option value="at_our_school" selected>At the offering school (1)</option>' in text
+    assert "Remove filter: </span>At the offering school" in text
+    assert result_titles(client.get("/search?q=reading&mode=at_our_school")) == ["Reading at ours"]
+
+
+def test_the_results_come_before_the_filters(client, seeker):
+    make_offer(title="Reading support")
+
+    page = client.get("/search?q=reading").get_data(as_text=True)
+
+    # On phones the columns stack in this order: a school sees offers before the filters.
+    assert page.index('id="search-results"') < page.index('id="filters"')
+    assert '<a class="govuk-link" href="#filters">Filter offers</a>' in page

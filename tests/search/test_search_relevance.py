@@ -65,6 +65,15 @@ JUDGED = [
     ("autism Uttlesford", "Autism and anxiety at the move to secondary school"),
 ]
 
+# (query, the offer a school wants, an offer it wants less): a word typed that is in an
+# offer's title outranks the same word only in another offer's description or tags.
+JUDGED_ABOVE = [
+    ("phonics KS1", "Phonics catch-up for Year 2 and Year 3",
+     "Early reading: choosing and using decodable books"),
+    ("phonics", "Phonics catch-up for Year 2 and Year 3",
+     "Early reading: choosing and using decodable books"),
+]
+
 
 def test_the_offer_a_school_wants_is_in_the_top_three(db):
     load_demo()
@@ -75,6 +84,16 @@ def test_the_offer_a_school_wants_is_in_the_top_three(db):
         if expected not in top:
             misses.append(f"{query!r}: wanted {expected!r}, got {top}")
     assert len(JUDGED) >= 30
+    assert misses == [], "\n".join(misses)
+
+
+def test_a_word_in_the_title_outranks_the_same_word_further_down(db):
+    load_demo()
+    misses = []
+    for query, wanted, less_wanted in JUDGED_ABOVE:
+        titles = [hit.title for hit in search_offers(SearchRequest.from_args({"q": query})).hits]
+        if less_wanted in titles and titles.index(wanted) > titles.index(less_wanted):
+            misses.append(f"{query!r}: wanted {wanted!r} above {less_wanted!r}, got {titles[:5]}")
     assert misses == [], "\n".join(misses)
 
 

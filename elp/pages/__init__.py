@@ -1,0 +1,1 @@
+"""Pages about the service itself: contact and help, and the cookies it sets."""

@@ -51,7 +51,7 @@ def test_the_booking_page_shows_the_frozen_terms_and_both_schools_contacts(parti
 
     assert '<h1 class="govuk-heading-l">Phonics catch-up</h1>' in page
     for text in ("3 days", "£350 per day", "£1,050", "11 January 2027, 18 January 2027",
-                 "At your school", "Alex Expert (SLE)", "Mornings only, please."):  # fmt: skip
+                 "At the seeking school", "Alex Expert (SLE)", "Mornings only, please."):  # fmt: skip
         assert text in page
     assert "Renamed since" not in page
     assert "Helen Carter" in page and 'href="mailto:helen@kingswood.example"' in page

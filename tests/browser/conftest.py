@@ -105,6 +105,22 @@ def page_without_javascript(_browser):
     yield from _page(_browser, java_script_enabled=False)
 
 
+@pytest.fixture
+def open_page(_browser):
+    """Return a function that opens another fresh page with its own cookies, for two people
+    using the service at once (with the same Content Security Policy check as `page`)."""
+    opened = []
+
+    def open_another(java_script_enabled=True):
+        pages = _page(_browser, java_script_enabled)
+        opened.append(pages)
+        return next(pages)
+
+    yield open_another
+    for pages in opened:
+        next(pages, None)  # close the context, failing the test on any refusal
+
+
 def _page(browser, java_script_enabled):
     context = browser.new_context(
         viewport={"width": 1100, "height": 900}, java_script_enabled=java_script_enabled

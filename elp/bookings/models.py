@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
 from elp.extensions import db
-from elp.negotiation.models import Party, Proposal, SupportRequest
+from elp.negotiation.models import BetweenTwoSchools, Proposal, SupportRequest
 from elp.offers.models import Offer
 from elp.timeutil import utcnow
 from elp.transitions import Versioned
@@ -21,7 +21,7 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Booking(Versioned, db.Model):
+class Booking(BetweenTwoSchools, Versioned, db.Model):
     """The accepted proposal's terms, and the offer's title, unit and expert as they were
     when the schools agreed: later edits of the offer never change a booking. Every change of
     state goes through `bookings.transitions.BOOKING`."""
@@ -72,14 +72,6 @@ class Booking(Versioned, db.Model):
     feedback: Mapped[list["Feedback"]] = relationship(
         back_populates="booking", order_by="Feedback.id"
     )
-
-    def party_of(self, school_id):
-        """Which side a school is on, or None if it is not a party to this booking."""
-        if school_id == self.seeking_school_id:
-            return Party.SEEKING
-        if school_id == self.offering_school_id:
-            return Party.OFFERING
-        return None
 
     @property
     def session_days(self):

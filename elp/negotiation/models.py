@@ -37,7 +37,19 @@ PARTY_NAMES = {
 }
 
 
-class SupportRequest(Versioned, db.Model):
+class BetweenTwoSchools:
+    """Mixin for what a seeking and an offering school are parties to (a request, a booking)."""
+
+    def party_of(self, school_id):
+        """Which side a school is on, or None if it is not a party to this."""
+        if school_id == self.seeking_school_id:
+            return Party.SEEKING
+        if school_id == self.offering_school_id:
+            return Party.OFFERING
+        return None
+
+
+class SupportRequest(BetweenTwoSchools, Versioned, db.Model):
     """A seeking school's request for support on one offer. Its terms are its proposals;
     every change of state goes through `negotiation.transitions.REQUEST`."""
 
@@ -73,14 +85,6 @@ class SupportRequest(Versioned, db.Model):
     messages: Mapped[list["Message"]] = relationship(
         back_populates="request", order_by="Message.id"
     )
-
-    def party_of(self, school_id):
-        """Which side a school is on, or None if it is not a party to this request."""
-        if school_id == self.seeking_school_id:
-            return Party.SEEKING
-        if school_id == self.offering_school_id:
-            return Party.OFFERING
-        return None
 
     @property
     def latest_proposal(self):

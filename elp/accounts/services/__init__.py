@@ -1,0 +1,106 @@
+"""Who may use the service: signing in, access codes, invitations, colleagues, password
+resets and the schools ELP admins manage. Every rule, transaction, audit event and email
+for accounts lives in this package; views only call its functions.
+
+- `users`: finding and opening accounts, ELP admins, what every way in shares
+- `signing_in`: signing in, its lockout, and resetting a forgotten password
+- `access_codes`: access codes ELP issues and a school's first lead redeems
+- `invitations`: colleagues, and the invitations leads send them
+- `schools`: schools as ELP admins manage them
+
+Callers import from the package (`services.sign_in`, `from elp.accounts.services import
+colleagues`); a test that must replace a function patches the module it lives in.
+"""
+
+from elp.accounts import sessions, tokens
+from elp.accounts.services.access_codes import (
+    ACCESS_CODE_PROBLEMS,
+    find_school_access_code,
+    issue_access_code,
+    redeem_access_code,
+    revoke_access_code,
+    school_access_codes,
+)
+from elp.accounts.services.invitations import (
+    accept_invitation,
+    cancel_invitation,
+    colleagues,
+    find_colleague,
+    find_school_invitation,
+    invite_colleague,
+    open_invitation,
+    open_invitations,
+    remove_colleague,
+)
+from elp.accounts.services.schools import (
+    SCHOOLS_PER_PAGE,
+    add_school,
+    admin_summary,
+    find_school_by_urn,
+    reactivate_school,
+    school_users,
+    search_schools,
+    suspend_school,
+)
+from elp.accounts.services.signing_in import (
+    ACCOUNT_CLOSED,
+    SIGN_IN_FAILURES_ALLOWED,
+    TOO_MANY_SIGN_IN_FAILURES,
+    WRONG_EMAIL_OR_PASSWORD,
+    request_password_reset,
+    reset_password,
+    sign_in,
+    user_for_reset_link,
+)
+from elp.accounts.services.users import (
+    EMAIL_FORMAT,
+    EMAIL_TAKEN,
+    LinkUnusable,
+    create_admin,
+    external_url,
+    find_user_by_email,
+    suspension_message,
+)
+
+__all__ = [
+    "ACCESS_CODE_PROBLEMS",
+    "ACCOUNT_CLOSED",
+    "EMAIL_FORMAT",
+    "EMAIL_TAKEN",
+    "SCHOOLS_PER_PAGE",
+    "SIGN_IN_FAILURES_ALLOWED",
+    "TOO_MANY_SIGN_IN_FAILURES",
+    "WRONG_EMAIL_OR_PASSWORD",
+    "LinkUnusable",
+    "accept_invitation",
+    "add_school",
+    "admin_summary",
+    "cancel_invitation",
+    "colleagues",
+    "create_admin",
+    "external_url",
+    "find_colleague",
+    "find_school_access_code",
+    "find_school_by_urn",
+    "find_school_invitation",
+    "find_user_by_email",
+    "invite_colleague",
+    "issue_access_code",
+    "open_invitation",
+    "open_invitations",
+    "reactivate_school",
+    "redeem_access_code",
+    "remove_colleague",
+    "request_password_reset",
+    "reset_password",
+    "revoke_access_code",
+    "school_access_codes",
+    "school_users",
+    "search_schools",
+    "sessions",
+    "sign_in",
+    "suspend_school",
+    "suspension_message",
+    "tokens",
+    "user_for_reset_link",
+]

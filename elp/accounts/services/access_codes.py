@@ -1,0 +1,140 @@
+"""Access codes: ELP issues one to a school, and its first lead joins with it."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from elp import audit
+from elp.accounts import tokens
+from elp.accounts.models import (
+    ROLE_LEAD,
+    AccessCode,
+    normalise_email,
+)
+from elp.accounts.passwords import hash_password
+from elp.accounts.services.users import (
+    check_new_account,
+    open_account,
+    suspension_message,
+)
+from elp.errors import ActionRefused, InvalidInput
+from elp.extensions import db
+from elp.timeutil import utcnow
+
+ACCESS_CODE_PROBLEMS = {
+    None: "Enter a correct access code. Check it against the one ELP gave you",
+    "expired": "This access code has expired. Ask ELP for a new one",
+    "used": (
+        "This access code has already been used. Ask your school lead to invite you, "
+        "or ask ELP for a new code"
+    ),
+    "revoked": "This access code has been withdrawn by ELP. Ask ELP for a new one",
+}
+
+
+# Access codes
+
+
+def issue_access_code(school, issued_by=None):
+    """Issue a new access code for a school and return (access code row, the code itself).
+
+    The code is returned this once to be shown to the admin; only its hash is stored.
+    """
+    if school.is_suspended:
+        raise ActionRefused("Reactivate the school before issuing it an access code.")
+    code = tokens.new_access_code()
+    access_code = AccessCode(
+        school=school,
+        code_hash=tokens.hash_access_code(code),
+        hint=tokens.access_code_hint(code),
+        issued_by_id=getattr(issued_by, "id", None),
+        expires_at=utcnow() + timedelta(days=current_app.config["ACCESS_CODE_DAYS"]),
+    )
+    db.session.add(access_code)
+    db.session.flush()
+    audit.record(
+        "access_code.issued",
+        access_code,
+        actor=issued_by,
+        school_id=school.id,
+        hint=access_code.hint,
+    )
+    db.session.commit()
+    return access_code, code
+
+
+def revoke_access_code(access_code, revoked_by):
+    state = access_code.state()
+    if state != "valid":
+        raise ActionRefused(f"This access code is already {state}, so it cannot be revoked.")
+    access_code.revoked_at = utcnow()
+    audit.record(
+        "access_code.revoked",
+        access_code,
+        actor=revoked_by,
+        school_id=access_code.school_id,
+        hint=access_code.hint,
+    )
+    db.session.commit()
+
+
+def redeem_access_code(code, full_name, job_title, email, password):
+    """Create the school's lead from an access code and return them.
+
+    A wrong, expired, used or withdrawn code, a taken email or a weak password raises
+    InvalidInput and changes nothing.
+    """
+    access_code = db.session.scalar(
+        select(AccessCode).where(AccessCode.code_hash == tokens.hash_access_code(code))
+    )
+    state = access_code.state() if access_code else None
+    if state != "valid":
+        raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS[state])
+    school = access_code.school
+    if school.is_suspended:
+        raise InvalidInput("access_code", suspension_message(school))
+    email = normalise_email(email)
+    check_new_account(email, password)
+    now = utcnow()
+    user = open_account(
+        email=email,
+        full_name=full_name.strip(),
+        job_title=(job_title or "").strip() or None,
+        password_hash=hash_password(password),
+        role=ROLE_LEAD,
+        school=school,
+        last_sign_in_at=now,
+    )
+    # Claim the code in one conditional update, so two people racing with it cannot both win.
+    claimed = db.session.execute(
+        update(AccessCode)
+        .where(
+            AccessCode.id == access_code.id,
+            AccessCode.redeemed_at.is_(None),
+            AccessCode.revoked_at.is_(None),
+            AccessCode.expires_at > now,
+        )
+        .values(redeemed_at=now, redeemed_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS["used"])
+    audit.record("access_code.redeemed", access_code, actor=user, school_id=school.id)
+    db.session.commit()
+    return user
+
+
+def school_access_codes(school):
+    return db.session.scalars(
+        select(AccessCode)
+        .where(AccessCode.school_id == school.id)
+        .order_by(AccessCode.created_at.desc(), AccessCode.id.desc())
+    ).all()
+
+
+def find_school_access_code(school, access_code_id):
+    return db.session.scalar(
+        select(AccessCode).where(AccessCode.id == access_code_id, AccessCode.school_id == school.id)
+    )

@@ -1,0 +1,112 @@
+"""Accounts themselves: finding a user, opening or reopening an account, ELP admins,
+and the pieces every way in shares (links in emails, the suspension message)."""
+
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from elp import audit
+from elp.accounts.models import (
+    ROLE_ADMIN,
+    User,
+    normalise_email,
+)
+from elp.accounts.passwords import hash_password, password_problem
+from elp.errors import InvalidInput
+from elp.extensions import db
+from elp.text import has_control_characters
+
+EMAIL_TAKEN = "An account already exists for this email address. Sign in instead"
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@school.example"
+
+
+class LinkUnusable(Exception):
+    """An emailed link (invitation or password reset) that cannot be used, and why."""
+
+    def __init__(self, title, explanation, status=410):
+        super().__init__(title)
+        self.title = title
+        self.explanation = explanation
+        self.status = status
+
+
+def external_url(endpoint, **values):
+    """A full link for an email, built from BASE_URL."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def suspension_message(school):
+    return (
+        f"Your school's access to ELP Exchange is suspended. "
+        f"The reason ELP gave: {school.suspension_reason}"
+    )
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_in_use(email):
+    """True if an open account has this email; a removed colleague's may be opened again."""
+    user = find_user_by_email(email)
+    return user is not None and user.active
+
+
+def check_new_account(email, password):
+    """Refuse an email that is taken or malformed, or a password the policy does not allow."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidInput("email", EMAIL_FORMAT) from error
+    if email_in_use(email):
+        raise InvalidInput("email", EMAIL_TAKEN)
+    problem = password_problem(password, email)
+    if problem:
+        raise InvalidInput("password", problem)
+
+
+def open_account(**fields):
+    """Add a user, or reopen the closed account with the same email (a colleague removed by
+    mistake, or a teacher who moved school) with these details; a concurrent sign-up with
+    the same email is refused, not a 500."""
+    user = find_user_by_email(fields["email"])
+    if user is None:
+        user = User(**fields)
+        db.session.add(user)
+    else:
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.active = True
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise InvalidInput("email", EMAIL_TAKEN) from error
+    return user
+
+
+# ELP admins
+
+
+def create_admin(email, full_name, password):
+    """Create an ELP admin (from the command line)."""
+    email = normalise_email(email)
+    if not (full_name or "").strip():
+        raise InvalidInput("full_name", "Enter the admin's full name")
+    if has_control_characters(full_name):
+        raise InvalidInput(
+            "full_name", "The full name must be on one line, without tabs or line breaks"
+        )
+    check_new_account(email, password)
+    admin = open_account(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        role=ROLE_ADMIN,
+        school=None,
+    )
+    audit.record("user.admin_created", admin, email=email)
+    db.session.commit()
+    return admin

@@ -1,0 +1,126 @@
+"""Offers: categories, writing an offer, its status transitions, what each user may see,
+and moderation by ELP admins.
+
+- `category_list`: the categories offers are filed under
+- `details`: what an offer says (OfferDetails), tidied and checked once for the offer form
+  and the Offers CSV import alike
+- `lifecycle`: creating and editing an offer, and its status transitions
+- `reads`: which offers a user may see, and a school's own lists
+- `moderation`: ELP admins' list of every offer, hiding and showing again
+
+Callers import from the package (`services.create_offer`, `from elp.offers.services import
+visible_to_seeking_schools`); a test that must replace a function patches the module it
+lives in.
+"""
+
+from elp.offers.services.category_list import (
+    CATEGORY_NAME_MAX,
+    add_category,
+    categories,
+    category_name_taken,
+    clean_category_name,
+    ensure_categories,
+    offer_counts_by_category,
+    rename_category,
+)
+from elp.offers.services.details import (
+    CAPACITY_MAX,
+    DESCRIPTION_MAX,
+    EXPERT_NAME_MAX,
+    EXPERT_ROLE_MAX,
+    MAX_PRICE_PENCE,
+    SPECIALISM_MAX,
+    SPECIALISMS_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    OfferDetails,
+    apply_details,
+    changed_fields,
+    check_offer_details,
+    details_of,
+    normalise_specialisms,
+    normalise_tag,
+    split_specialisms,
+)
+from elp.offers.services.lifecycle import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    Transition,
+    add_offer,
+    apply_transition,
+    available_actions,
+    change_status,
+    check_allowed,
+    create_offer,
+    revise_offer,
+    update_offer,
+)
+from elp.offers.services.moderation import (
+    ADMIN_PAGE_SIZE,
+    HIDDEN_REASON_MAX,
+    admin_offers,
+    check_can_hide,
+    hide_offer,
+    unhide_offer,
+)
+from elp.offers.services.reads import (
+    SORTS,
+    hidden_offers,
+    offer_for_viewer,
+    offer_of_own_school,
+    school_offers,
+    status_counts,
+    visible_to_seeking_schools,
+)
+
+__all__ = [
+    "ADMIN_PAGE_SIZE",
+    "CAPACITY_MAX",
+    "CATEGORY_NAME_MAX",
+    "DESCRIPTION_MAX",
+    "EXPERT_NAME_MAX",
+    "EXPERT_ROLE_MAX",
+    "HIDDEN_REASON_MAX",
+    "MAX_PRICE_PENCE",
+    "SORTS",
+    "SPECIALISMS_MAX",
+    "SPECIALISM_MAX",
+    "STATUS_LABELS",
+    "SUMMARY_MAX",
+    "TITLE_MAX",
+    "TRANSITIONS",
+    "OfferDetails",
+    "Transition",
+    "add_category",
+    "add_offer",
+    "admin_offers",
+    "apply_details",
+    "apply_transition",
+    "available_actions",
+    "categories",
+    "category_name_taken",
+    "change_status",
+    "changed_fields",
+    "check_allowed",
+    "check_can_hide",
+    "check_offer_details",
+    "clean_category_name",
+    "create_offer",
+    "details_of",
+    "ensure_categories",
+    "hidden_offers",
+    "hide_offer",
+    "normalise_specialisms",
+    "normalise_tag",
+    "offer_counts_by_category",
+    "offer_for_viewer",
+    "offer_of_own_school",
+    "rename_category",
+    "revise_offer",
+    "school_offers",
+    "split_specialisms",
+    "status_counts",
+    "unhide_offer",
+    "update_offer",
+    "visible_to_seeking_schools",
+]

@@ -1,0 +1,96 @@
+"""Moderation by ELP admins: every school's offers, hiding and showing them again."""
+
+
+from flask import current_app, url_for
+from sqlalchemy import func, or_, select
+
+from elp import audit
+from elp.accounts.models import ROLE_LEAD, School, User
+from elp.errors import ActionRefused
+from elp.extensions import db
+from elp.notifications.services import queue_email
+from elp.offers.models import (
+    PUBLISHED,
+    STATUSES,
+    Offer,
+)
+from elp.timeutil import utcnow
+
+HIDDEN_REASON_MAX = 500
+
+ADMIN_PAGE_SIZE = 50
+
+
+def admin_offers(status=None, category_id=None, moderation=None, text=None, page=1):
+    """Every school's offers for ELP admins, filtered, newest changes first; returns a page."""
+    query = select(Offer).join(Offer.school)
+    if status in STATUSES:
+        query = query.where(Offer.status == status)
+    if category_id:
+        query = query.where(Offer.category_id == category_id)
+    if moderation == "hidden":
+        query = query.where(Offer.hidden_at.is_not(None))
+    elif moderation == "visible":
+        query = query.where(Offer.hidden_at.is_(None))
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Offer.title).like(pattern), func.lower(School.name).like(pattern))
+        )
+    return db.paginate(
+        query.order_by(Offer.updated_at.desc(), Offer.id.desc()),
+        page=page,
+        per_page=ADMIN_PAGE_SIZE,
+        error_out=False,
+    )
+
+
+def check_can_hide(offer):
+    """Refuse to hide an offer seeking schools cannot see anyway."""
+    if offer.hidden_at is not None:
+        raise ActionRefused("This offer is already hidden.")
+    if offer.status != PUBLISHED:
+        raise ActionRefused(f"Only a published offer can be hidden; this one is {offer.status}.")
+
+
+def hide_offer(offer, reason, admin):
+    """Hide a published offer from seeking schools; its school is told why by email."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused("Enter the reason for hiding the offer.")
+    if len(reason) > HIDDEN_REASON_MAX:
+        raise ActionRefused(f"The reason must be {HIDDEN_REASON_MAX} characters or fewer.")
+    check_can_hide(offer)
+    offer.hidden_at = utcnow()
+    offer.hidden_reason = reason
+    audit.record("offer.hidden", offer, actor=admin, reason=reason)
+    _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
+    db.session.commit()
+
+
+def unhide_offer(offer, admin):
+    """Show a hidden offer to seeking schools again; its school is told."""
+    if offer.hidden_at is None:
+        raise ActionRefused("This offer is not hidden.")
+    reason = offer.hidden_reason
+    offer.hidden_at = None
+    offer.hidden_reason = None
+    audit.record("offer.unhidden", offer, actor=admin, hidden_reason=reason)
+    _tell_school(offer, "Your offer is no longer hidden", "offer_unhidden")
+    db.session.commit()
+
+
+def _tell_school(offer, subject, template):
+    """Email the school's leads and whoever last changed the offer."""
+    people = db.session.scalars(
+        select(User).where(User.school_id == offer.school_id, User.active, User.role == ROLE_LEAD)
+    ).all()
+    if (
+        offer.updated_by
+        and offer.updated_by.active
+        and offer.updated_by.school_id == offer.school_id
+    ):
+        people.append(offer.updated_by)
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for("offers.show", offer_id=offer.id)
+    for email in dict.fromkeys(person.email for person in people):
+        queue_email(email, subject, template, offer=offer, link=link)

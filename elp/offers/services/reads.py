@@ -1,0 +1,74 @@
+"""Who sees what: the offers a user may look at, and a school's own lists."""
+
+
+from flask import abort
+from sqlalchemy import func, nulls_last, select
+
+from elp.extensions import db
+from elp.offers.models import (
+    PUBLISHED,
+    STATUSES,
+    Offer,
+)
+
+
+def visible_to_seeking_schools():
+    """The condition for offers every signed-in school may see: published and not hidden."""
+    return (Offer.status == PUBLISHED) & Offer.hidden_at.is_(None)
+
+
+def offer_for_viewer(offer_id, user):
+    """The offer a signed-in user may look at, or 404.
+
+    Its own school and ELP admins see an offer in any state; other schools only see it
+    while it is published and not hidden.
+    """
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        abort(404)
+    if user.is_admin or offer.school_id == user.school_id or offer.is_visible:
+        return offer
+    abort(404)
+
+
+def offer_of_own_school(offer_id, user):
+    """An offer of the user's own school, for changing it; anyone else's is a 404."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or user.school_id is None or offer.school_id != user.school_id:
+        abort(404)
+    return offer
+
+
+SORTS = {
+    "updated": (Offer.updated_at.desc(), Offer.id.desc()),
+    "title": (func.lower(Offer.title), Offer.id),
+    "status": (Offer.status, func.lower(Offer.title)),
+    # Least left first, so the offers about to run out are on top; unlimited ones last.
+    "capacity": (nulls_last(Offer.capacity - Offer.units_booked), func.lower(Offer.title)),
+}
+
+
+def school_offers(school, status=None, sort="updated"):
+    """The school's own offers, optionally of one status, in the chosen order."""
+    query = select(Offer).where(Offer.school_id == school.id)
+    if status in STATUSES:
+        query = query.where(Offer.status == status)
+    return db.session.scalars(query.order_by(*SORTS.get(sort, SORTS["updated"]))).all()
+
+
+def hidden_offers(school):
+    """The school's offers an ELP admin has hidden, so it can see why."""
+    query = select(Offer).where(Offer.school_id == school.id, Offer.hidden_at.is_not(None))
+    return db.session.scalars(query.order_by(Offer.hidden_at.desc())).all()
+
+
+def status_counts(school):
+    """How many of the school's offers are in each status."""
+    rows = db.session.execute(
+        select(Offer.status, func.count())
+        .where(Offer.school_id == school.id)
+        .group_by(Offer.status)
+    )
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(dict(rows.all()))
+    return counts

@@ -14,10 +14,10 @@ def utcnow():
 
 
 def format_date(value):
-    """A timestamp as a UK date, the GOV.UK way: "5 March 2026"."""
+    """A timestamp (or a date) as a UK date, the GOV.UK way: "5 March 2026"."""
     if value is None:
         return ""
-    local = value.astimezone(UK_TIME)
+    local = value.astimezone(UK_TIME) if isinstance(value, datetime) else value
     return f"{local.day} {local:%B %Y}"
 
 
@@ -48,3 +48,8 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def uk_today():
+    """Today's date in the UK, where invoices are dated and payments received."""
+    return utcnow().astimezone(UK_TIME).date()

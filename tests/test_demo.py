@@ -162,3 +162,18 @@ def test_demo_refuses_to_run_in_production(runner, app, db, monkeypatch):
 
 def test_the_demo_password_meets_the_password_policy():
     assert password_problem(DEMO_PASSWORD) is None
+
+
+def test_every_demo_booking_has_its_service_charge(db):
+    from elp.billing.models import Charge
+    from elp.bookings.models import Booking
+
+    load_demo()
+
+    bookings = Booking.query.all()
+    assert bookings
+    for booking in bookings:
+        charges = Charge.query.filter_by(booking_id=booking.id).all()
+        assert len(charges) == 1, booking.offer_title
+        expected = "void" if booking.status == "cancelled" else "pending"
+        assert charges[0].status == expected

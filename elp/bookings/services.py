@@ -11,6 +11,7 @@ from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from elp.accounts.models import ROLE_LEAD, User
+from elp.billing import services as billing
 from elp.bookings.models import Booking, BookingStatus
 from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -23,7 +24,8 @@ CANCELLATION_REASON_MAX = 1_000
 
 
 def book(request, proposal, user):
-    """Freeze the accepted proposal's terms into a booking, in the accepting transaction.
+    """Freeze the accepted proposal's terms into a booking, in the accepting transaction,
+    and levy its service charge.
 
     The units come off the offer's capacity first, by a conditional UPDATE, so two
     acceptances racing for the last units give exactly one booking.
@@ -53,6 +55,8 @@ def book(request, proposal, user):
     )
     db.session.add(booking)
     db.session.flush()
+    # The service charge is levied in the same transaction: no booking without its charge.
+    billing.levy(booking)
     return booking
 
 
@@ -218,8 +222,9 @@ def cancel(booking, user, reason):
     booking.cancellation_reason = reason
     _apply(booking, "cancel", user, reason=reason)
     give_back_units(booking.offer, booking.quantity)
-    # The one place a cancellation reaches billing: the service charge follows the
-    # cancellation policy here, in the same transaction, once charges exist.
+    # The one place a cancellation reaches billing: the service charge follows the fee
+    # terms copied onto the booking, in the same transaction.
+    billing.booking_cancelled(booking, user)
     tell_other_school(booking, user, "cancelled", "cancelled the booking for ‘{title}’")
 
 

@@ -1,0 +1,451 @@
+"""Service charges: the fee policy in force, levying the charge when a booking is agreed,
+and every change to a charge afterwards (paid, waived, refunded, voided), each with its
+audit event and, where money is given back or not asked for, a credit note.
+
+These are the services the payment pages and the payment provider's webhook call:
+
+- `mark_paid(charge, via, reference, paid_on=None, actor=None)`
+- `refund(charge, amount_pence, reason, actor=None, reference=None)`
+- `waive(charge, reason, actor)`
+- `flag_for_attention(charge, reason)` — e.g. a payment whose amount did not match
+
+`actor` None means the service itself (a webhook, a timer); an ELP admin acts as "admin";
+anyone else is a school and is refused by the transitions table. Services flush, never
+commit (decision 12).
+"""
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from elp import audit, money
+from elp.billing import formula, numbering
+from elp.billing.models import (
+    DEFAULT_TERMS,
+    TERMS_FIELDS,
+    BookingFeeTerms,
+    Charge,
+    ChargeStatus,
+    CreditNote,
+    CreditNoteKind,
+    DocumentKind,
+    FeePolicy,
+    PaidVia,
+    Payer,
+)
+from elp.billing.transitions import CHARGE, ChargeParty
+from elp.errors import ActionRefused, InvalidInput, NotFound
+from elp.extensions import db
+from elp.timeutil import format_date, uk_today
+
+log = logging.getLogger(__name__)
+
+REASON_MAX = 1_000
+REFERENCE_MAX = 200
+# Payment terms longer than a year are a typing slip, not a policy.
+PAYMENT_TERMS_MAX_DAYS = 365
+
+
+def _refuse(error, charge=None):
+    """Log a refusal (nothing has changed) and raise it."""
+    subject = f"charge {charge.id} ({charge.invoice_number})" if charge is not None else "billing"
+    log.warning("Refused on %s: %s", subject, error.message)
+    raise error
+
+
+# --- The fee policy -----------------------------------------------------------------------
+
+
+def policy_in_force(on=None):
+    """The fee policy version in force on a date (today in the UK by default): the latest
+    version in force from that date or before, or None while the default applies."""
+    on = on or uk_today()
+    return db.session.scalar(
+        select(FeePolicy)
+        .where(FeePolicy.in_force_from <= on)
+        .order_by(FeePolicy.in_force_from.desc(), FeePolicy.id.desc())
+        .limit(1)
+    )
+
+
+def terms_in_force(on=None):
+    policy = policy_in_force(on)
+    return policy.terms if policy is not None else DEFAULT_TERMS
+
+
+def policy_versions():
+    """Every version, the latest start date first."""
+    return db.session.scalars(
+        select(FeePolicy).order_by(FeePolicy.in_force_from.desc(), FeePolicy.id.desc())
+    ).all()
+
+
+def create_policy_version(terms, in_force_from, actor):
+    """Add a fee policy version in force from a date (today or later). Bookings agreed
+    before that date keep the terms copied onto them."""
+    problem = _policy_problem(terms, in_force_from)
+    if problem:
+        _refuse(InvalidInput(*problem))
+    policy = FeePolicy(
+        in_force_from=in_force_from,
+        created_by_id=getattr(actor, "id", None),
+        **{field: getattr(terms, field) for field in TERMS_FIELDS},
+    )
+    db.session.add(policy)
+    db.session.flush()
+    audit.record(
+        "fee_policy.created",
+        policy,
+        actor=actor,
+        in_force_from=in_force_from.isoformat(),
+        **{field: getattr(terms, field) for field in TERMS_FIELDS},
+    )
+    return policy
+
+
+def _policy_problem(terms, in_force_from):
+    """(field, message) for the first thing wrong with a new version, or None."""
+    if not 0 <= terms.basis_points <= money.BASIS_POINTS_PER_WHOLE:
+        return "percentage", "The percentage must be between 0 and 100"
+    if terms.minimum_pence < 0:
+        return "minimum", "The minimum charge must be £0 or more"
+    if terms.maximum_pence < 0:
+        return "maximum", "The maximum charge must be £0 or more"
+    if terms.minimum_pence > terms.maximum_pence:
+        return "minimum", "The minimum charge must be the same as or less than the maximum charge"
+    if terms.payer not in set(Payer):
+        return "payer", "Select who pays the service charge"
+    if not 0 <= terms.vat_basis_points <= money.BASIS_POINTS_PER_WHOLE:
+        return "vat_rate", "The VAT rate must be between 0 and 100"
+    if not 0 <= terms.payment_terms_days <= PAYMENT_TERMS_MAX_DAYS:
+        return "payment_terms_days", (
+            f"The payment terms must be between 0 and {PAYMENT_TERMS_MAX_DAYS} days"
+        )
+    if in_force_from is None:
+        return "in_force_from", "Enter the date the policy is in force from"
+    today = uk_today()
+    if in_force_from < today:
+        return "in_force_from", (
+            f"The date it is in force from must be today or in the future, not before "
+            f"{format_date(today)}"
+        )
+    return None
+
+
+# --- Levying the charge when a booking is agreed ------------------------------------------
+
+
+def levy(booking):
+    """Copy the fee policy in force onto a just-agreed booking and issue its charges, in the
+    booking's transaction: one charge, or two when the policy splits it. Each gets the next
+    invoice number of the year."""
+    today = uk_today()
+    policy = policy_in_force(today)
+    terms = policy.terms if policy is not None else DEFAULT_TERMS
+    db.session.add(
+        BookingFeeTerms(
+            booking_id=booking.id,
+            fee_policy_id=policy.id if policy is not None else None,
+            **{field: getattr(terms, field) for field in TERMS_FIELDS},
+        )
+    )
+    charges = []
+    for share in formula.shares(booking.total_pence, terms):
+        school_id = (
+            booking.seeking_school_id if share.party == "seeking" else booking.offering_school_id
+        )
+        charge = Charge(
+            booking_id=booking.id,
+            school_id=school_id,
+            party=share.party,
+            invoice_number=numbering.issue_number(DocumentKind.INVOICE, today),
+            invoice_date=today,
+            due_date=today + timedelta(days=terms.payment_terms_days),
+            net_pence=share.net_pence,
+            vat_basis_points=terms.vat_basis_points,
+            vat_pence=share.vat_pence,
+            gross_pence=share.gross_pence,
+            status=ChargeStatus.PENDING,
+        )
+        db.session.add(charge)
+        charges.append(charge)
+    db.session.flush()
+    for charge in charges:
+        audit.record(
+            "charge.issued",
+            charge,
+            actor=None,
+            invoice_number=charge.invoice_number,
+            booking_id=booking.id,
+            school_id=charge.school_id,
+            net_pence=charge.net_pence,
+            vat_pence=charge.vat_pence,
+            gross_pence=charge.gross_pence,
+            fee_policy_id=policy.id if policy is not None else None,
+        )
+    return charges
+
+
+def fee_terms_for(booking):
+    """The fee terms copied onto the booking when it was agreed (None for a booking agreed
+    before charges existed)."""
+    return db.session.get(BookingFeeTerms, booking.id)
+
+
+def charges_for_booking(booking):
+    return db.session.scalars(
+        select(Charge).where(Charge.booking_id == booking.id).order_by(Charge.id)
+    ).all()
+
+
+def booking_cancelled(booking, actor):
+    """A booking was cancelled before delivery: its charges follow the fee terms copied onto
+    it. Voiding issues a credit note for a charge not yet paid; a charge already paid is
+    left for an admin to refund, flagged; otherwise the charge stands."""
+    terms = fee_terms_for(booking)
+    if terms is None or not terms.void_on_cancellation:
+        return
+    reason = "The booking was cancelled before delivery"
+    for charge in charges_for_booking(booking):
+        if charge.status == ChargeStatus.PENDING:
+            void(charge, reason, actor)
+        elif charge.status == ChargeStatus.PAID:
+            flag_for_attention(
+                charge,
+                f"{reason} and the fee policy voids its charge, but it had been paid: refund it.",
+            )
+
+
+# --- Finding a charge ---------------------------------------------------------------------
+
+
+def charge_for_admin(charge_id):
+    charge = db.session.get(Charge, charge_id)
+    if charge is None:
+        raise NotFound()
+    return charge
+
+
+# --- Changes of state ---------------------------------------------------------------------
+
+
+def party_of(actor):
+    """Who acts on a charge: the service itself (no user), an ELP admin, or a school."""
+    if actor is None:
+        return ChargeParty.SYSTEM
+    return ChargeParty.ADMIN if actor.is_admin else ChargeParty.SCHOOL
+
+
+def check_allowed(charge, action, actor):
+    try:
+        return CHARGE.check(charge.status, action, party_of(actor))
+    except ActionRefused as refusal:
+        _refuse(refusal, charge)
+
+
+def mark_paid(charge, via, reference, paid_on=None, actor=None):
+    """Record that the charge's gross was received on `paid_on` (today by default), `via`
+    "offline" (an admin records it) or "stripe" (the provider confirmed it), with the
+    payer's or provider's reference."""
+    check_allowed(charge, "pay", actor)
+    if via not in set(PaidVia):
+        _refuse(ActionRefused(f"‘{via}’ is not a way of paying a charge."), charge)
+    reference = (reference or "").strip()
+    if not reference:
+        _refuse(InvalidInput("reference", "Enter the payment reference"), charge)
+    if len(reference) > REFERENCE_MAX:
+        _refuse(
+            InvalidInput(
+                "reference", f"The payment reference must be {REFERENCE_MAX} characters or fewer"
+            ),
+            charge,
+        )
+    today = uk_today()
+    paid_on = paid_on or today
+    if paid_on > today:
+        _refuse(InvalidInput("paid_on", "The date received must be today or in the past"), charge)
+    if paid_on < charge.invoice_date:
+        _refuse(
+            InvalidInput(
+                "paid_on",
+                "The date received must be on or after the invoice date, "
+                f"{format_date(charge.invoice_date)}",
+            ),
+            charge,
+        )
+    charge.paid_on = paid_on
+    charge.paid_via = str(via)
+    charge.payment_reference = reference
+    CHARGE.apply(
+        charge,
+        "pay",
+        party_of(actor),
+        actor,
+        invoice_number=charge.invoice_number,
+        via=str(via),
+        reference=reference,
+        paid_on=paid_on.isoformat(),
+        gross_pence=charge.gross_pence,
+    )
+    return charge
+
+
+def waive(charge, reason, actor):
+    """An ELP admin waives a charge not yet paid, saying why: nothing is owed, and a credit
+    note cancels the invoice."""
+    check_allowed(charge, "waive", actor)
+    reason = _required_reason(reason, charge, "Enter the reason for waiving the charge")
+    note = _credit_note(
+        charge, CreditNoteKind.WAIVE, charge.net_pence, charge.vat_pence, reason, actor
+    )
+    CHARGE.apply(
+        charge,
+        "waive",
+        party_of(actor),
+        actor,
+        reason=reason,
+        invoice_number=charge.invoice_number,
+        credit_note=note.number,
+        gross_pence=note.gross_pence,
+    )
+    return note
+
+
+def void(charge, reason, actor=None):
+    """Void a charge not yet paid (its booking was cancelled before delivery): a credit note
+    cancels the invoice. `actor` is whoever cancelled; the service itself applies it."""
+    try:
+        transition = CHARGE.check(charge.status, "void", ChargeParty.SYSTEM)
+    except ActionRefused as refusal:
+        _refuse(refusal, charge)
+    note = _credit_note(
+        charge, CreditNoteKind.VOID, charge.net_pence, charge.vat_pence, reason, actor
+    )
+    CHARGE.apply(
+        charge,
+        transition.action,
+        ChargeParty.SYSTEM,
+        actor,
+        reason=reason,
+        invoice_number=charge.invoice_number,
+        credit_note=note.number,
+        gross_pence=note.gross_pence,
+    )
+    return note
+
+
+def refund(charge, amount_pence, reason, actor=None, reference=None):
+    """Refund some or all of what was paid, never more than is left: a credit note for the
+    amount. An admin records a refund made outside the service; the payment provider's
+    webhook records one made there (actor None)."""
+    check_allowed(charge, "refund", actor)
+    reason = _required_reason(reason, charge, "Enter the reason for the refund")
+    if not isinstance(amount_pence, int) or amount_pence <= 0:
+        _refuse(InvalidInput("amount", "Enter an amount to refund of more than £0"), charge)
+    left = charge.refundable_pence
+    if amount_pence > left:
+        paid = money.format_invoice_amount(charge.gross_pence)
+        _refuse(
+            InvalidInput(
+                "amount",
+                f"The amount to refund must be {money.format_invoice_amount(left)} or less: "
+                f"{paid} was paid"
+                + (
+                    f" and {money.format_invoice_amount(charge.amount_refunded_pence)} "
+                    "has been refunded already"
+                    if charge.amount_refunded_pence
+                    else ""
+                ),
+            ),
+            charge,
+        )
+    vat = _vat_in_refund(charge, amount_pence)
+    note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
+    charge.amount_refunded_pence += amount_pence
+    CHARGE.apply(
+        charge,
+        "refund",
+        party_of(actor),
+        actor,
+        reason=reason,
+        invoice_number=charge.invoice_number,
+        credit_note=note.number,
+        amount_pence=amount_pence,
+        amount_refunded_pence=charge.amount_refunded_pence,
+        reference=(reference or "").strip() or None,
+    )
+    return note
+
+
+def _vat_in_refund(charge, amount_pence):
+    """The VAT part of a refund: the VAT not yet credited when it refunds everything left,
+    otherwise the invoice's proportion of VAT, rounded half-up."""
+    vat_credited = sum(
+        note.vat_pence for note in charge.credit_notes if note.kind == CreditNoteKind.REFUND
+    )
+    if amount_pence == charge.refundable_pence:
+        return charge.vat_pence - vat_credited
+    if charge.gross_pence == 0:
+        return 0
+    share = money.round_half_up(amount_pence * charge.vat_pence, charge.gross_pence)
+    return min(share, charge.vat_pence - vat_credited)
+
+
+def flag_for_attention(charge, reason, actor=None):
+    """Ask an admin to look at a charge (its status does not change)."""
+    charge.needs_attention = True
+    charge.attention_reason = reason[:REASON_MAX]
+    log.warning("Charge %s (%s) needs attention: %s", charge.id, charge.invoice_number, reason)
+    audit.record(
+        "charge.flagged",
+        charge,
+        actor=actor,
+        reason=charge.attention_reason,
+        invoice_number=charge.invoice_number,
+    )
+    db.session.flush()
+
+
+def clear_attention(charge, actor):
+    """An admin has dealt with what the charge was flagged for."""
+    if not charge.needs_attention:
+        return
+    charge.needs_attention = False
+    audit.record(
+        "charge.attention_cleared",
+        charge,
+        actor=actor,
+        reason=charge.attention_reason,
+        invoice_number=charge.invoice_number,
+    )
+    db.session.flush()
+
+
+def _required_reason(reason, charge, missing):
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse(InvalidInput("reason", missing), charge)
+    if len(reason) > REASON_MAX:
+        _refuse(
+            InvalidInput("reason", f"The reason must be {REASON_MAX:,} characters or fewer"),
+            charge,
+        )
+    return reason
+
+
+def _credit_note(charge, kind, net_pence, vat_pence, reason, actor):
+    today = uk_today()
+    note = CreditNote(
+        number=numbering.issue_number(DocumentKind.CREDIT_NOTE, today),
+        charge=charge,
+        kind=str(kind),
+        issued_on=today,
+        net_pence=net_pence,
+        vat_pence=vat_pence,
+        gross_pence=net_pence + vat_pence,
+        reason=reason,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(note)
+    return note

@@ -3,9 +3,11 @@ history, recording a payment, waiving, refunding, the CSV export and the fee pol
 
 import csv
 import io
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from elp.billing import services
 from elp.billing.models import Charge, FeePolicy
@@ -289,3 +291,38 @@ def test_a_bad_fee_policy_is_refused_with_a_clear_message(billing, admin, change
     assert "govuk-error-summary" in html
     assert message in html
     assert _db.session.query(FeePolicy).count() == 0
+
+
+@contextmanager
+def statements_run(engine):
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_list_costs_the_same_queries_for_one_charge_as_for_twenty(billing, admin):
+    charge = a_charge(billing)
+    services.waive(charge, "Pilot", billing.admin)
+    _db.session.commit()
+    admin.get("/admin/charges")  # warm up
+
+    def queries(url):
+        _db.session.expire_all()
+        with statements_run(_db.engine) as statements:
+            assert admin.get(url).status_code == 200
+        return statements
+
+    for_one = [queries("/admin/charges"), queries("/admin/charges/export.csv")]
+    for _ in range(19):
+        services.waive(a_charge(billing), "Pilot", billing.admin)
+    _db.session.commit()
+    for_twenty = [queries("/admin/charges"), queries("/admin/charges/export.csv")]
+
+    assert [len(each) for each in for_one] == [len(each) for each in for_twenty]

@@ -20,6 +20,7 @@ ITEMS = [
     ("Your offers", "offers.mine", "school", "/offers"),
     ("Bookings", "bookings.index", "school", "/bookings"),
     ("Colleagues", "accounts.colleagues", "lead", "/school/colleagues"),
+    ("Charges", "charges_admin.charges", "admin", "/admin/charges"),
     ("Admin", "admin.index", "admin", "/admin"),
 ]
 # An offer page belongs to "Your offers" for its own school and to "Find support" for others.

@@ -16,6 +16,7 @@ import pytest
 from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
+from elp.billing import services as billing_services
 from elp.extensions import db as _db
 from elp.notifications.models import Notification
 from elp.search import saved_searches
@@ -152,6 +153,20 @@ ROUTES = [
     ("GET",  "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens/<int:token_id>/revoke",                 (302, 403, 403, 403, 302)),
+    # service charges: ELP admins only (the charge is school A's booking's, still pending)
+    ("GET",  "/admin/charges",                                          (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/export.csv",                               (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>",                          (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/record-payment",           (302, 403, 403, 403, 200)),
+    ("POST", "/admin/charges/<int:charge_id>/record-payment",           (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/waive",                    (302, 403, 403, 403, 200)),
+    ("POST", "/admin/charges/<int:charge_id>/waive",                    (302, 403, 403, 403, 200)),
+    # Nothing has been paid, so there is nothing to refund: 409 shows the admin got through.
+    ("GET",  "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
+    ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
 ]
 
 
@@ -214,6 +229,7 @@ def url_values(db):
         "booking_id": booking.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
+        "charge_id": billing_services.charges_for_booking(booking)[0].id,
     }
     return people, values
 

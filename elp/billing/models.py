@@ -231,7 +231,7 @@ DOCUMENT_PREFIXES = {DocumentKind.INVOICE: "ELP", DocumentKind.CREDIT_NOTE: "CN"
 class DocumentCounter(db.Model):
     """The last number given to an invoice or a credit note in a calendar year. Incremented
     in the transaction that uses the number, so a rolled-back booking gives its number
-    back and the sequence has no gaps (decision 12)."""
+    back and the sequence has no gaps (decision 13)."""
 
     __tablename__ = "document_counter"
 

@@ -81,6 +81,9 @@ ROUTES = [
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    # audit log (read-only)
+    ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
     # offers (school A's offer is a draft: school B gets a 404, as for any offer it may not see)
     ("GET",  "/offers/mine",                                            (302, 200, 200, 200, 403)),
     ("GET",  "/offers/new",                                             (302, 200, 200, 200, 403)),

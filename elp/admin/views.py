@@ -17,3 +17,4 @@ def index():
 # Pages in their own modules, registered on this blueprint when it is imported.
 from elp.admin import school_import_views  # noqa: E402, F401
 from elp.admin import school_views  # noqa: E402, F401
+from elp.reports import admin_views  # noqa: E402, F401

@@ -32,6 +32,11 @@ from tests.factories import (
 )
 
 ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
+# The reports' names, as the report routes' converter lists them.
+REPORT = (
+    '<any("activity", "conversion", "specialisms", "districts", "unmet-demand", '
+    '"schools-joined"):report>'
+)
 INVITATION_TOKEN = "invitation-token-for-school-a"
 
 #        method  rule                                                   anon member_a lead_a member_b admin
@@ -84,6 +89,11 @@ ROUTES = [
     # audit log (read-only)
     ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
     ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
+    # reports (read-only); each report by name in tests/reports/test_report_pages.py
+    ("GET",  "/admin/reports",                                          (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}",                                (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}.csv",                            (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}/<chart>.svg",                    (302, 403, 403, 403, 200)),
     # offers (school A's offer is a draft: school B gets a 404, as for any offer it may not see)
     ("GET",  "/offers/mine",                                            (302, 200, 200, 200, 403)),
     ("GET",  "/offers/new",                                             (302, 200, 200, 200, 403)),
@@ -217,6 +227,8 @@ def url_values(db):
         "booking_id": booking.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
+        "report": "unmet-demand",
+        "chart": "searches",
     }
     return people, values
 

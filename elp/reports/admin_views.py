@@ -1,6 +1,6 @@
-"""ELP admin pages for the audit log (routes on the admin blueprint)."""
+"""ELP admin pages for the audit log and the reports (routes on the admin blueprint)."""
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from elp.accounts.decorators import admin_required
@@ -8,8 +8,14 @@ from elp.admin.views import bp
 from elp.bounds import page_number
 from elp.errors import InvalidParameter
 from elp.reports import audit_log
+from elp.reports.catalogue import REPORTS
+from elp.reports.charts import render_svg
 from elp.reports.csv_export import csv_response
-from elp.reports.forms import AuditLogFilterForm
+from elp.reports.forms import AuditLogFilterForm, ReportFilterForm
+
+REPORT = "<any(" + ", ".join(f'"{slug}"' for slug in REPORTS) + "):report>"
+# The charts are images: pygal's stylesheet is inside the SVG, and nothing else may run there.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
 def _audit_log_form():
@@ -56,3 +62,65 @@ def audit_log_csv():
     if filters is None:
         raise InvalidParameter(form.first_error())
     return csv_response("elp-audit-log.csv", audit_log.CSV_COLUMNS, audit_log.csv_rows(filters))
+
+
+@bp.get("/reports")
+@admin_required
+def reports():
+    return render_template("reports/index.html", reports=REPORTS.values())
+
+
+def _report_form():
+    form = ReportFilterForm(formdata=request.args)
+    return form, form.validate()
+
+
+@bp.get(f"/reports/{REPORT}")
+@admin_required
+def report(report):
+    form, valid = _report_form()
+    figures = period = None
+    if valid:
+        period = form.period()
+        figures = REPORTS[report].build(period, form.district.data or None)
+    return render_template(
+        "reports/report.html",
+        report=REPORTS[report],
+        form=form,
+        period=period,
+        district=form.district.data,
+        figures=figures,
+        filter_args=_filters_args(request.args),
+    )
+
+
+@bp.get(f"/reports/{REPORT}.csv")
+@admin_required
+def report_csv(report):
+    form, valid = _report_form()
+    if not valid:
+        raise InvalidParameter(form.first_error())
+    period = form.period()
+    figures = REPORTS[report].build(period, form.district.data or None)
+    district = f"-{form.district.data.lower().replace(' ', '-')}" if form.district.data else ""
+    file_name = f"elp-{report}{district}-{period.first_day}-to-{period.last_day}.csv"
+    return csv_response(file_name, figures.csv.columns, figures.csv.rows)
+
+
+@bp.get(f"/reports/{REPORT}/<chart>.svg")
+@admin_required
+def report_chart(report, chart):
+    form, valid = _report_form()
+    if not valid:
+        raise InvalidParameter(form.first_error())
+    figures = REPORTS[report].build(form.period(), form.district.data or None)
+    found = next((each for each in figures.charts if each.name == chart), None) or abort(404)
+    return (
+        render_svg(found),
+        200,
+        {
+            "Content-Type": "image/svg+xml",
+            "Content-Security-Policy": SVG_POLICY,
+            "Cache-Control": "no-store",
+        },
+    )

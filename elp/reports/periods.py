@@ -94,7 +94,7 @@ class Period:
     def query_args(self):
         """The period as the filter forms' query-string arguments (day, month, year)."""
         args = {}
-        for name, day in (("from_date", self.first_day), ("to_date", self.last_day)):
+        for name, day in (("start_date", self.first_day), ("end_date", self.last_day)):
             if day:
                 args[name] = [str(day.day), str(day.month), str(day.year)]
         return args

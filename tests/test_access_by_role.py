@@ -33,6 +33,11 @@ from tests.factories import (
 )
 
 ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
+# The reports' names, as the report routes' converter lists them.
+REPORT = (
+    '<any("activity", "conversion", "specialisms", "districts", "unmet-demand", '
+    '"schools-joined"):report>'
+)
 INVITATION_TOKEN = "invitation-token-for-school-a"
 
 #        method  rule                                                   anon member_a lead_a member_b admin
@@ -82,6 +87,14 @@ ROUTES = [
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    # audit log (read-only)
+    ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
+    # reports (read-only); each report by name in tests/reports/test_report_pages.py
+    ("GET",  "/admin/reports",                                          (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}",                                (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}.csv",                            (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}/<chart>.svg",                    (302, 403, 403, 403, 200)),
     # offers (school A's offer is a draft: school B gets a 404, as for any offer it may not see)
     ("GET",  "/offers/mine",                                            (302, 200, 200, 200, 403)),
     ("GET",  "/offers/new",                                             (302, 200, 200, 200, 403)),
@@ -230,6 +243,8 @@ def url_values(db):
         "notification_id": notification.id,
         "request_id": support_request.id,
         "charge_id": billing_services.charges_for_booking(booking)[0].id,
+        "report": "unmet-demand",
+        "chart": "searches",
     }
     return people, values
 

@@ -26,7 +26,8 @@ def menu(client, url):
 @pytest.mark.parametrize(
     "url",
     ["/admin/", "/admin/schools", "/admin/schools/new", "/admin/schools/import", "/admin/offers",
-     "/admin/offers/import", "/admin/categories", "/admin/api-tokens", "/admin/fee-policy"],
+     "/admin/offers/import", "/admin/categories", "/admin/api-tokens", "/admin/fee-policy",
+     "/admin/audit-log", "/admin/reports", "/admin/reports/unmet-demand"],
 )  # fmt: skip
 def test_every_admin_page_marks_admin(db, login_as, url):
     client = login_as(make_admin())

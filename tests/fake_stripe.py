@@ -112,9 +112,13 @@ class FakeStripe(stripe.HTTPClient):
         if key and key in self._answers:
             first_method, first_path, first_params, answer = self._answers[key]
             if (first_method, first_path, first_params) != (method, parts.path, params):
-                return self._error(400, "idempotency_error", "Keys for idempotent requests "
-                                   "can only be used with the same parameters they were "
-                                   "first used with.")
+                return self._error(
+                    400,
+                    "idempotency_error",
+                    "Keys for idempotent requests "
+                    "can only be used with the same parameters they were "
+                    "first used with.",
+                )
             return answer
         answer = self._answer(method, parts.path, params)
         if key and method == "post":
@@ -132,8 +136,12 @@ class FakeStripe(stripe.HTTPClient):
         return json.dumps(public), 200, {"request-id": f"req_{next(self._ids)}"}
 
     def _new(self, prefix, **fields):
-        obj = {"id": f"{prefix}_fake{next(self._ids):04d}", "livemode": False,
-               "created": int(time.time()), **fields}
+        obj = {
+            "id": f"{prefix}_fake{next(self._ids):04d}",
+            "livemode": False,
+            "created": int(time.time()),
+            **fields,
+        }
         self.objects[obj["id"]] = obj
         return obj
 
@@ -144,19 +152,33 @@ class FakeStripe(stripe.HTTPClient):
             return self._error(404, "invalid_request_error", f"No such object: '{ident}'")
         match route:
             case ("post", "/v1/customers"):
-                return self._ok(self._new("cus", object="customer", name=params.get("name"),
-                                          metadata=params.get("metadata", {}),
-                                          address=params.get("address")))
+                return self._ok(
+                    self._new(
+                        "cus",
+                        object="customer",
+                        name=params.get("name"),
+                        metadata=params.get("metadata", {}),
+                        address=params.get("address"),
+                    )
+                )
             case ("post", "/v1/checkout/sessions"):
                 item = params["line_items"][0]
                 amount = int(item["price_data"]["unit_amount"]) * int(item["quantity"])
                 session = self._new(
-                    "cs_test", object="checkout.session", mode=params["mode"], status="open",
-                    payment_status="unpaid", amount_total=amount, amount_subtotal=amount,
-                    currency=item["price_data"]["currency"], customer=params.get("customer"),
+                    "cs_test",
+                    object="checkout.session",
+                    mode=params["mode"],
+                    status="open",
+                    payment_status="unpaid",
+                    amount_total=amount,
+                    amount_subtotal=amount,
+                    currency=item["price_data"]["currency"],
+                    customer=params.get("customer"),
                     client_reference_id=params.get("client_reference_id"),
-                    metadata=params.get("metadata", {}), payment_intent=None,
-                    success_url=params["success_url"], cancel_url=params["cancel_url"],
+                    metadata=params.get("metadata", {}),
+                    payment_intent=None,
+                    success_url=params["success_url"],
+                    cancel_url=params["cancel_url"],
                     expires_at=int(time.time()) + 24 * 3600,
                 )
                 session["url"] = f"https://checkout.stripe.com/c/pay/{session['id']}"
@@ -164,26 +186,43 @@ class FakeStripe(stripe.HTTPClient):
             case ("get", "/v1/checkout/sessions/{cs}"):
                 return self._ok(self.objects[ident])
             case ("post", "/v1/invoices"):
-                return self._ok(self._new(
-                    "in", object="invoice", status="draft", customer=params["customer"],
-                    collection_method=params["collection_method"], currency=params["currency"],
-                    due_date=int(params["due_date"]), amount_due=0, amount_paid=0,
-                    amount_remaining=0, metadata=params.get("metadata", {}),
-                    payment_settings=params.get("payment_settings"), hosted_invoice_url=None,
-                    number=None,
-                ))
+                return self._ok(
+                    self._new(
+                        "in",
+                        object="invoice",
+                        status="draft",
+                        customer=params["customer"],
+                        collection_method=params["collection_method"],
+                        currency=params["currency"],
+                        due_date=int(params["due_date"]),
+                        amount_due=0,
+                        amount_paid=0,
+                        amount_remaining=0,
+                        metadata=params.get("metadata", {}),
+                        payment_settings=params.get("payment_settings"),
+                        hosted_invoice_url=None,
+                        number=None,
+                    )
+                )
             case ("post", "/v1/invoiceitems"):
                 invoice = self.objects[params["invoice"]]
                 invoice["amount_due"] += int(params["amount"])
                 invoice["amount_remaining"] = invoice["amount_due"]
-                return self._ok(self._new("ii", object="invoiceitem", invoice=invoice["id"],
-                                          amount=int(params["amount"]),
-                                          currency=params["currency"],
-                                          metadata=params.get("metadata", {})))
+                return self._ok(
+                    self._new(
+                        "ii",
+                        object="invoiceitem",
+                        invoice=invoice["id"],
+                        amount=int(params["amount"]),
+                        currency=params["currency"],
+                        metadata=params.get("metadata", {}),
+                    )
+                )
             case ("post", "/v1/invoices/{in}/finalize"):
                 invoice = self.objects[ident]
                 invoice.update(
-                    status="open", number=f"FAKE-{ident[-4:]}",
+                    status="open",
+                    number=f"FAKE-{ident[-4:]}",
                     hosted_invoice_url=f"https://invoice.stripe.com/i/acct_fake/test_{ident}",
                 )
                 return self._ok(invoice)
@@ -193,29 +232,52 @@ class FakeStripe(stripe.HTTPClient):
                 invoice = self.objects.get(params.get("invoice"), {})
                 data = []
                 if invoice.get("_payment_intent"):
-                    data.append({
-                        "id": f"inpay_{invoice['id']}", "object": "invoice_payment",
-                        "invoice": invoice["id"], "status": "paid",
-                        "amount_paid": invoice["amount_paid"], "currency": invoice["currency"],
-                        "payment": {"type": "payment_intent",
-                                    "payment_intent": invoice["_payment_intent"]},
-                    })
-                return self._ok({"object": "list", "url": "/v1/invoice_payments",
-                                 "has_more": False, "data": data})
+                    data.append(
+                        {
+                            "id": f"inpay_{invoice['id']}",
+                            "object": "invoice_payment",
+                            "invoice": invoice["id"],
+                            "status": "paid",
+                            "amount_paid": invoice["amount_paid"],
+                            "currency": invoice["currency"],
+                            "payment": {
+                                "type": "payment_intent",
+                                "payment_intent": invoice["_payment_intent"],
+                            },
+                        }
+                    )
+                return self._ok(
+                    {
+                        "object": "list",
+                        "url": "/v1/invoice_payments",
+                        "has_more": False,
+                        "data": data,
+                    }
+                )
             case ("post", "/v1/refunds"):
-                return self._ok(self._new(
-                    "re", object="refund", amount=int(params["amount"]), currency="gbp",
-                    payment_intent=params["payment_intent"], status="succeeded",
-                    metadata=params.get("metadata", {}),
-                ))
+                return self._ok(
+                    self._new(
+                        "re",
+                        object="refund",
+                        amount=int(params["amount"]),
+                        currency="gbp",
+                        payment_intent=params["payment_intent"],
+                        status="succeeded",
+                        metadata=params.get("metadata", {}),
+                    )
+                )
             case ("get", "/v1/events"):
                 since = int(params.get("created", {}).get("gte", 0))
                 types = set(params.get("types", [])) or None
-                data = [event for event in self.events
-                        if event["created"] >= since and (types is None or event["type"] in types)]
+                data = [
+                    event
+                    for event in self.events
+                    if event["created"] >= since and (types is None or event["type"] in types)
+                ]
                 data.sort(key=lambda event: event["created"], reverse=True)  # newest first
-                return self._ok({"object": "list", "url": "/v1/events", "has_more": False,
-                                 "data": data})
+                return self._ok(
+                    {"object": "list", "url": "/v1/events", "has_more": False, "data": data}
+                )
         return self._error(404, "invalid_request_error", f"Unrecognized request URL ({path})")
 
 

@@ -16,6 +16,7 @@ import pytest
 from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
+from elp.billing import services as billing_services
 from elp.extensions import db as _db
 from elp.notifications.models import Notification
 from elp.search import saved_searches
@@ -152,6 +153,13 @@ ROUTES = [
     ("GET",  "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens/<int:token_id>/revoke",                 (302, 403, 403, 403, 302)),
+    # paying a service charge (school A pays this one; without Stripe keys paying through
+    # Stripe is refused: 409 shows school A got through)
+    ("POST", "/charges/<int:charge_id>/pay/card",                       (302, 409, 409, 404, 403)),
+    ("POST", "/charges/<int:charge_id>/pay/bank-transfer",              (302, 409, 409, 404, 403)),
+    ("GET",  "/charges/<int:charge_id>/payment-received",               (302, 200, 200, 404, 403)),
+    # Stripe's webhook: anyone may call it, and an unsigned body is refused
+    ("POST", "/stripe/webhook",                                         (400, 400, 400, 400, 400)),
 ]
 
 
@@ -197,6 +205,8 @@ def url_values(db):
     _db.session.add(notification)
     _db.session.commit()
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
+    # School A seeks this booking, so it pays its service charge.
+    paid_by_a = make_booking(offer=make_offer(make_school(name="School D")), seeking_school=school_a)
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -214,6 +224,7 @@ def url_values(db):
         "booking_id": booking.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
+        "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
     }
     return people, values
 

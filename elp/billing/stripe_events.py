@@ -49,12 +49,19 @@ def receive(event):
     return outcome
 
 
+# `sync_payments` looks back this far before the last event seen: an event missed while
+# later ones arrived is still caught (Stripe itself retries a failed delivery for 3 days).
+SYNC_OVERLAP_SECONDS = 3 * 24 * 60 * 60
+
+
 def sync_payments():
-    """Ask Stripe for the events since the last one seen and put each one not yet received
-    through `receive`, each in its own transaction. Returns how many were applied."""
+    """Ask Stripe for the events since the last one seen (less the overlap) and put each
+    one not yet received through `receive`, each in its own transaction. Returns how many
+    were applied."""
     last = db.session.scalar(select(func.max(StripeEvent.created)))
+    since = max(last - SYNC_OVERLAP_SECONDS, 0) if last is not None else None
     applied = 0
-    for event in gateway.events_since(last, HANDLERS):
+    for event in gateway.events_since(since, HANDLERS):
         with unit_of_work():
             if receive(event) is not None:
                 applied += 1

@@ -48,7 +48,7 @@ def test_a_missed_payment_and_refund_are_caught_up_in_order(runner, charge, fake
     assert "created" not in listing.params  # nothing seen yet: all Stripe still has
 
 
-def test_it_asks_only_for_events_since_the_last_one_seen_and_skips_those_received(
+def test_it_asks_for_events_since_the_last_one_seen_and_skips_those_received(
     client, runner, charge, fake_stripe
 ):
     session = fake_stripe.complete_session(charge.stripe_checkout_session_id, "pi_card_1")
@@ -63,8 +63,9 @@ def test_it_asks_only_for_events_since_the_last_one_seen_and_skips_those_receive
     assert "0 Stripe events applied" in runner.invoke(args=["sync-payments"]).output
 
     listings = [r for r in fake_stripe.requests if r.path == "/v1/events"]
-    assert listings[0].params["created"] == {"gte": "1800000000"}
-    assert listings[1].params["created"] == {"gte": "1900000000"}
+    three_days = 3 * 24 * 60 * 60
+    assert listings[0].params["created"] == {"gte": str(1_800_000_000 - three_days)}
+    assert listings[1].params["created"] == {"gte": str(1_900_000_000 - three_days)}
     _db.session.expire_all()
     assert charge.status == "paid"
     assert len(_db.session.scalars(select(StripeEvent)).all()) == 2
@@ -74,3 +75,19 @@ def test_without_stripe_keys_it_says_there_is_nothing_to_sync(runner, db):
     result = runner.invoke(args=["sync-payments"])
     assert result.exit_code == 0
     assert "Stripe is not configured" in result.output
+
+
+def test_an_event_missed_while_a_later_one_arrived_is_still_caught(
+    client, runner, charge, fake_stripe
+):
+    session = fake_stripe.complete_session(charge.stripe_checkout_session_id, "pi_card_1")
+    missed = event("checkout.session.completed", session, "evt_1", created=1_900_000_000)
+    _db.session.add(
+        StripeEvent(id="evt_2", type="customer.updated", created=1_900_000_600, outcome="ignored")
+    )
+    _db.session.commit()
+    fake_stripe.events[:] = [missed]
+
+    assert "1 Stripe events applied" in runner.invoke(args=["sync-payments"]).output
+    _db.session.expire_all()
+    assert charge.status == "paid"

@@ -12,6 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from elp import audit, money
 from elp.billing import services
@@ -62,9 +63,13 @@ def sync_payments():
     since = max(last - SYNC_OVERLAP_SECONDS, 0) if last is not None else None
     applied = 0
     for event in gateway.events_since(since, HANDLERS):
-        with unit_of_work():
-            if receive(event) is not None:
-                applied += 1
+        try:
+            with unit_of_work():
+                outcome = receive(event)
+        except IntegrityError:
+            outcome = None  # the webhook was applying the same event at that moment
+        if outcome is not None:
+            applied += 1
     return applied
 
 

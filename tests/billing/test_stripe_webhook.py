@@ -3,6 +3,7 @@ the invoice, and events in any order ending in the right state."""
 
 import json
 import logging
+import threading
 import time
 
 import pytest
@@ -296,3 +297,26 @@ def test_the_webhook_needs_no_csrf_token(app, charge, fake_stripe, monkeypatch):
     assert post(client, body).status_code == 200
     # …while the pay buttons keep theirs.
     assert client.post(f"/charges/{charge.id}/pay/card").status_code == 400
+
+
+def test_the_same_event_delivered_twice_at_once_acts_once(app, charge, fake_stripe):
+    """Two deliveries racing, each on its own connection: the event's primary key lets
+    one apply it; the other is told it was received."""
+    body = session_completed(fake_stripe, charge)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def deliver():
+        client = app.test_client()
+        start.wait()
+        statuses.append(post(client, body).status_code)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == [200, 200]
+    assert charge_events(refreshed(charge), "charge.paid") == 1
+    assert refreshed(charge).status == "paid"

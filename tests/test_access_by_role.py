@@ -180,6 +180,13 @@ ROUTES = [
     ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
+    # paying a service charge (school A pays this one; without Stripe keys paying through
+    # Stripe is refused: 409 shows school A got through)
+    ("POST", "/charges/<int:charge_id>/pay/card",                       (302, 409, 409, 404, 403)),
+    ("POST", "/charges/<int:charge_id>/pay/bank-transfer",              (302, 409, 409, 404, 403)),
+    ("GET",  "/charges/<int:charge_id>/payment-received",               (302, 200, 200, 404, 403)),
+    # Stripe's webhook: anyone may call it, and an unsigned body is refused
+    ("POST", "/stripe/webhook",                                         (400, 400, 400, 400, 400)),
 ]
 
 
@@ -225,6 +232,8 @@ def url_values(db):
     _db.session.add(notification)
     _db.session.commit()
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
+    # School A seeks this booking, so it pays its service charge.
+    paid_by_a = make_booking(offer=make_offer(make_school(name="School D")), seeking_school=school_a)
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -242,7 +251,7 @@ def url_values(db):
         "booking_id": booking.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
-        "charge_id": billing_services.charges_for_booking(booking)[0].id,
+        "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
         "report": "unmet-demand",
         "chart": "searches",
     }

@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp import audit, money
-from elp.billing import formula, numbering
+from elp.billing import formula, numbering, payments
 from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
     create_policy_version,
     policy_in_force,
@@ -283,6 +283,9 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
             ),
             charge,
         )
+    if actor is not None and charge.paid_via == PaidVia.STRIPE:
+        # Paid through Stripe: the money goes back there first (decision 15).
+        reference = payments.refund_through_stripe(charge, amount_pence, reason)
     vat = _vat_in_refund(charge, amount_pence)
     note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
     charge.amount_refunded_pence += amount_pence

@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from flask import abort, current_app, url_for
-from sqlalchemy import func, nulls_last, or_, select
+from sqlalchemy import func, nulls_last, or_, select, update
 
 from elp import audit
 from elp.accounts.models import DISTRICT_NAMES, ROLE_LEAD, School, User
-from elp.errors import ActionRefused
+from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.notifications.services import queue_email
 from elp.offers.models import (
@@ -267,14 +267,16 @@ def check_offer_details(details, school=None, offer=None):
 
     if details.capacity is not None and not 1 <= details.capacity <= CAPACITY_MAX:
         problems["capacity"] = f"Capacity must be a whole number from 1 to {CAPACITY_MAX:,}"
-    elif offer is not None and details.capacity is not None:
-        booked = offer.units_booked
-        if details.capacity < booked:
-            problems["capacity"] = (
-                f"Capacity cannot be less than the {booked} {_units(offer.unit, booked)} "
-                "already booked"
-            )
+    elif offer is not None and details.capacity is not None and (
+        details.capacity < offer.units_booked
+    ):
+        problems["capacity"] = _capacity_below_booked(offer)
     return problems
+
+
+def _capacity_below_booked(offer):
+    booked = offer.units_booked
+    return f"Capacity cannot be less than the {booked} {_units(offer.unit, booked)} already booked"
 
 
 def _units(unit, count):
@@ -397,6 +399,8 @@ def revise_offer(offer, details, user, **audit_details):
     details = details.tidied()
     _refuse_if_invalid(details, offer.school, offer)
     changed = changed_fields(offer, details)
+    if "capacity" in changed:
+        _set_capacity_within_bookings(offer, details.capacity)
     if changed:
         with db.session.no_autoflush:  # the one flush is the compare-and-set in save()
             apply_details(offer, details)
@@ -407,6 +411,28 @@ def revise_offer(offer, details, user, **audit_details):
             "offer.edited", offer, actor=user, changed=changed, status=offer.status, **audit_details
         )
     return changed
+
+
+def _set_capacity_within_bookings(offer, capacity):
+    """Write the new capacity only if what is booked still fits in it, in one statement.
+
+    An acceptance taking units (`bookings.services.take_units`) does not change the offer's
+    version, so the edit's compare-and-set alone would let the two together book more than
+    the new capacity. This UPDATE is checked against the units booked when it runs, not
+    when the form was read; on PostgreSQL it waits for a racing acceptance's row lock, and
+    an acceptance after it sees the lower capacity.
+    """
+    if capacity is None:
+        return  # no limit: every booking fits
+    written = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.units_booked <= capacity)
+        .values(capacity=capacity)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        db.session.expire(offer, ["units_booked"])
+        raise InvalidInput("capacity", _capacity_below_booked(offer))
 
 
 # --- Status transitions -------------------------------------------------------------------

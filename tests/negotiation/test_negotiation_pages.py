@@ -69,6 +69,7 @@ def test_sending_a_request_opens_its_page_with_the_first_proposal(client, login_
         ({"total": "999"}, "total", "The total must be the number of units times the price"),
         ({"earliest_start": date_parts(-1)}, "earliest_start", "must be today or in the future"),
         ({"latest_end": date_parts(10)}, "latest_end", "the same as or after the start date"),
+        ({"latest_end": date_parts(-1)}, "latest_end", "The latest end date must be today or in"),
         ({"latest_end": ["31", "2", "2027"]}, "latest_end", "must be a real date"),
         ({"session_dates": "1/1/1999"}, "session_dates", "between the start and end dates"),
         ({"session_dates": "next week"}, "session_dates", "Enter each session date as day/month"),

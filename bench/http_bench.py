@@ -1,15 +1,19 @@
-"""HTTP benchmark: the search results page and the Requests inbox against a trivial page.
+"""HTTP benchmark: the search results page, a request page and the Requests inbox against a
+trivial page.
 
     python bench/http_bench.py --offers 5000
     python bench/http_bench.py --offers 5000 --requests 2000 --clients 4
     python bench/http_bench.py --smoke        # a few seconds: does it still run? (the tests)
 
 Builds the same throwaway corpus as bench/search_bench.py, adds a school lead to each of two
-offering schools, with 10 and with 100 support requests received on their offers, starts
-`gunicorn -w 2` on it on 127.0.0.1, signs each lead in once through the sign-in form, then
-sends a fixed number of requests from a few client threads on this machine: first to the
-accessibility statement, then to the search results page with search_bench.py's seeded mix
-of queries and filters, then to each lead's Requests inbox (a page of 25 rows at most).
+offering schools, with 10 and with 100 support requests received on their offers, and a
+negotiation with a third offering school made through the services as schools make it
+(proposals and messages back and forth), starts `gunicorn -w 2` on it on 127.0.0.1, signs
+each lead in once through the sign-in form, then sends a fixed number of requests from a few
+client threads on this machine: first to the accessibility statement, then to the search
+results page with search_bench.py's seeded mix of queries and filters, then to the
+negotiation's request page (as the seeking school, which records its reading each time, as a
+real visit does), then to each lead's Requests inbox (a page of 25 rows at most).
 Prints requests/s, median and p95 latency for each, and each page's throughput as a share
 of the trivial page's. Only 127.0.0.1 is contacted.
 Targets: PRODUCT.md section 6. Only the smoke run is part of the test run, so a change that
@@ -41,6 +45,8 @@ HOST = "127.0.0.1"
 EMAIL = "lead@bench.example"
 PASSWORD = "a long benchmark password"
 INBOX_SIZES = (10, 100)  # requests received by each inbox lead's school
+# The negotiation on the request page: proposals from alternate sides, a message after each.
+NEGOTIATION_PROPOSALS, NEGOTIATION_MESSAGES = 6, 8
 TARGET = 0.50
 # The cheapest real page: a template through base.html with the same session, user load,
 # before/after-request hooks and security headers as every page, but no query of its own.
@@ -52,15 +58,18 @@ SMOKE_REQUESTS, SMOKE_CLIENTS = 10, 2
 
 def add_lead(database_url, index_dir):
     """Give the first corpus school a lead with a known password, as joining with a code does,
-    and the lead of two offering schools their inboxes. Return the inbox leads' emails by
-    the number of requests their schools received."""
+    and the lead of two offering schools their inboxes, and negotiate with a third. Return
+    the inbox leads' emails by the number of requests their schools received, and the id
+    of the negotiation's request."""
     from elp import create_app
     from elp.accounts import services
     from elp.accounts.models import School
     from elp.extensions import db
     from elp.offers.models import Offer
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INDEX_DIR": index_dir})
+    # Emails the negotiation's notifications queue are kept in memory, never written out.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INDEX_DIR": index_dir,
+                      "MAIL_BACKEND": "memory", "MAIL_DELIVERY": "inline"})
     with app.app_context():
         school = db.session.scalars(db.select(School).order_by(School.id)).first()
         _, code = services.issue_access_code(school)
@@ -76,7 +85,72 @@ def add_lead(database_url, index_dir):
             services.redeem_access_code(code, f"Inbox Lead {size}", "Head teacher", email, PASSWORD)
             add_requests(offering_school, size)
             inboxes[size] = email
-        return inboxes
+        third = db.session.scalars(
+            db.select(Offer).where(Offer.school_id.not_in([school.id, *(s.id for s in offering)]))
+            .order_by(Offer.id)
+        ).first()
+        _, code = services.issue_access_code(third.school)
+        services.redeem_access_code(code, "Offering Lead", "SENCo", "offering@bench.example",
+                                    PASSWORD)
+        request_id = negotiate(app, third)
+        return inboxes, request_id
+
+
+def negotiate(app, offer):
+    """Negotiate on the offer through the services, as the two schools' pages do: the bench
+    lead's school asks for 5 days, then each side counters the other in turn, with messages
+    between. Leave it open, so the page shows every action. Return the request's id."""
+    from datetime import timedelta
+
+    from elp.accounts.models import User
+    from elp.extensions import db
+    from elp.negotiation import services
+    from elp.negotiation.terms import ProposalTerms
+    from elp.offers.models import PUBLISHED
+    from elp.unit_of_work import unit_of_work
+
+    seeker = db.session.scalar(db.select(User).where(User.email == EMAIL))
+    offerer = db.session.scalar(db.select(User).where(User.email == "offering@bench.example"))
+    # Whatever the corpus made of it, an offer open to requests with a price and room.
+    offer.status, offer.hidden_at, offer.price_pence, offer.capacity = PUBLISHED, None, 40000, 30
+    db.session.commit()
+    today = services.today_in_uk()
+
+    def terms(quantity, price, weeks, note):
+        start = today + timedelta(weeks=weeks)
+        return ProposalTerms(
+            quantity=quantity, price_pence=price, earliest_start=start,
+            latest_end=start + timedelta(weeks=10), session_dates=[
+                start + timedelta(weeks=week) for week in range(min(quantity, 4))],
+            delivery_mode="at_your_school", note=note)
+
+    messages = iter([
+        "Could the sessions be on Tuesdays? Our staff meetings are then.",
+        "Tuesdays work for our SENCo from half term.",
+        "Our governors meet on the 12th; we can confirm the budget after.",
+        "Would a twilight session count as a half day?",
+        "No, a twilight is a session of its own; we have priced days.",
+        "Thank you. Could the first day be an observation?",
+        "Yes, the first day would be observing in Year 1 and 2.",
+        "That suits us. Our deputy head will be the contact.",
+    ][:NEGOTIATION_MESSAGES])
+    with app.test_request_context():
+        with unit_of_work():
+            request = services.start_request(
+                offer, seeker, "Coaching for our new phonics lead and two Year 1 teachers.",
+                terms(5, 40000, 3, "Spring term, please."))
+        for number in range(1, NEGOTIATION_PROPOSALS):
+            by = offerer if number % 2 else seeker
+            with unit_of_work():
+                services.send_message(request, by, next(messages, f"Message {number}"))
+            with unit_of_work():
+                services.counter(request, by, terms(5 - number % 3, 40000 - 2500 * number,
+                                                    3 + number, f"Version {number + 1}."),
+                                 request.latest_proposal.id)
+        for body in messages:
+            with unit_of_work():
+                services.send_message(request, seeker, body)
+        return request.id
 
 
 def add_requests(offering_school, count):
@@ -228,7 +302,7 @@ def main():
     server = None
     try:
         url, index_dir, _, _ = build_corpus(work, options.offers)
-        inboxes = add_lead(url, index_dir)
+        inboxes, request_id = add_lead(url, index_dir)
         port = free_port()
         server = start_gunicorn(port, url, index_dir, work / "gunicorn.log")
         wait_until_answering(server, port)
@@ -239,6 +313,8 @@ def main():
         phases = [
             ("trivial " + TRIVIAL_PATH, [TRIVIAL_PATH] * options.requests, cookie),
             ("search results page", ["/search?" + urlencode(args) for _, args in mix], cookie),
+            (f"request page, {NEGOTIATION_PROPOSALS} proposals",
+             [f"/requests/{request_id}"] * options.requests, cookie),
         ]
         for size, email in inboxes.items():
             phases.append((f"inbox, {size} requests", ["/requests"] * options.requests,
@@ -254,8 +330,8 @@ def main():
             print(f"{label:28} {len(latencies):>5} {throughput[label]:>11.0f} "
                   f"{statistics.median(latencies) * 1000:>10.1f} {p95(latencies) * 1000:>8.1f}")
         trivial = throughput.pop(phases[0][0])
-        for label, name in zip(throughput, ["Search", *(f"Inbox ({size})" for size in inboxes)],
-                               strict=True):
+        names = ["Search", "Request page", *(f"Inbox ({size})" for size in inboxes)]
+        for label, name in zip(throughput, names, strict=True):
             ratio = throughput[label] / trivial
             verdict = "meets" if ratio >= TARGET else "misses"
             claim = "" if options.smoke else f" ({verdict} the target of ≥ {TARGET:.0%})"

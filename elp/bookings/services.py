@@ -74,7 +74,8 @@ def take_units(offer, quantity):
         .values(units_booked=Offer.units_booked + quantity)
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(offer, ["units_booked"])
+    # Both may have changed since the offer was read: the school can lower its capacity.
+    db.session.expire(offer, ["units_booked", "capacity"])
     if taken.rowcount != 1:
         raise ActionRefused(_not_enough_left(offer, quantity))
 

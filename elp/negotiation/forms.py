@@ -38,8 +38,24 @@ _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})",
 _NEED = TextAreaField("What support do you need?", widget=GovCharacterCount())
 
 
-class TermsForm(FlaskForm):
+class ServiceCheckedForm(FlaskForm):
+    """A form whose input the services check again, refusing with `InvalidInput`: the view
+    shows the refusal next to the field it names (or `main_field`), as the form's own."""
+
+    main_field = None
+
+    def add_error(self, name, message):
+        """Show a message next to a field (the first one a field gets is the one shown)."""
+        field = getattr(self, name or self.main_field)
+        if not field.errors:
+            field.errors = list(field.errors) + [message]
+        self._errors = None  # WTForms caches form.errors; the list just grew
+
+
+class TermsForm(ServiceCheckedForm):
     """The fields of a proposal; the quantity's label names the offer's unit."""
+
+    main_field = "quantity"
 
     quantity = StringField("How many days", widget=GovTextInput())
     price = StringField("Price per unit", widget=GovTextInput())
@@ -94,13 +110,6 @@ class TermsForm(FlaskForm):
         for name, message in {**found, **problems}.items():
             self.add_error(name, message)
         return not self.errors
-
-    def add_error(self, name, message):
-        """Show a message next to a field (the first one a field gets is the one shown)."""
-        field = getattr(self, name or "quantity")
-        if not field.errors:
-            field.errors = list(field.errors) + [message]
-        self._errors = None  # WTForms caches form.errors; the list just grew
 
     def _quantity(self, problems):
         typed = (self.quantity.data or "").strip()
@@ -184,7 +193,8 @@ class CounterForm(TermsForm):
         return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else None
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(ServiceCheckedForm):
+    main_field = "reason"
     reason = TextAreaField(
         "Why are you declining?",
         widget=GovCharacterCount(),
@@ -198,7 +208,8 @@ class DeclineForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(ServiceCheckedForm):
+    main_field = "body"
     body = TextAreaField(
         "Message",
         widget=GovCharacterCount(),

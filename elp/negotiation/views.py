@@ -94,21 +94,20 @@ def accept(request_id):
 @bp.route("/requests/<int:request_id>/counter", methods=["GET", "POST"])
 @school_user_required
 def counter(request_id):
-    support_request = services.request_for_user(request_id, current_user)
-    party = services.party_for(support_request, current_user)
-    services.check_allowed(support_request, "counter", party)
+    support_request = _request_allowing(request_id, "counter")
     form = CounterForm.for_request(support_request)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.counter(support_request, current_user, form.terms, form.answering_id)
-        except InvalidInput as problem:
-            form.add_error(problem.field, problem.message)
-            # Answer the proposal now on show if it is sent again, having read it.
-            form.answering.data = str(support_request.latest_proposal.id)
-        else:
-            flash("Your counter-proposal has been sent", "success")
-            return redirect(url_for(".show", request_id=request_id))
+
+    def answer_the_latest():
+        # Answer the proposal now on show if it is sent again, having read it.
+        form.answering.data = str(support_request.latest_proposal.id)
+
+    if _carry_out(
+        form,
+        lambda: services.counter(support_request, current_user, form.terms, form.answering_id),
+        "Your counter-proposal has been sent",
+        refused=answer_the_latest,
+    ):
+        return redirect(url_for(".show", request_id=request_id))
     return render_template(
         "negotiation/counter.html",
         form=form,
@@ -120,28 +119,21 @@ def counter(request_id):
 @bp.route("/requests/<int:request_id>/decline", methods=["GET", "POST"])
 @school_user_required
 def decline(request_id):
-    support_request = services.request_for_user(request_id, current_user)
-    party = services.party_for(support_request, current_user)
-    services.check_allowed(support_request, "decline", party)
+    support_request = _request_allowing(request_id, "decline")
     form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.decline(support_request, current_user, form.reason.data)
-        except InvalidInput as problem:
-            form.reason.errors = [problem.message]
-        else:
-            flash("You declined the request", "success")
-            return redirect(url_for(".show", request_id=request_id))
+    if _carry_out(
+        form,
+        lambda: services.decline(support_request, current_user, form.reason.data),
+        "You declined the request",
+    ):
+        return redirect(url_for(".show", request_id=request_id))
     return render_template("negotiation/decline.html", form=form, support_request=support_request)
 
 
 @bp.route("/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
 @school_user_required
 def withdraw(request_id):
-    support_request = services.request_for_user(request_id, current_user)
-    party = services.party_for(support_request, current_user)
-    services.check_allowed(support_request, "withdraw", party)
+    support_request = _request_allowing(request_id, "withdraw")
     if request.method == "POST":
         with unit_of_work():
             services.withdraw(support_request, current_user)
@@ -153,17 +145,39 @@ def withdraw(request_id):
 @bp.post("/requests/<int:request_id>/messages")
 @school_user_required
 def send_message(request_id):
+    support_request = _request_allowing(request_id, "message")
+    form = MessageForm()
+    if _carry_out(
+        form,
+        lambda: services.send_message(support_request, current_user, form.body.data),
+        "Your message has been sent",
+    ):
+        return redirect(url_for(".show", request_id=request_id, _anchor="messages"))
+    return _show(support_request, form)
+
+
+def _request_allowing(request_id, action):
+    """The user's school's request (404 for anyone else's), refusing (409) an action its
+    table does not allow the school now, before any form is shown or read."""
     support_request = services.request_for_user(request_id, current_user)
     party = services.party_for(support_request, current_user)
-    services.check_allowed(support_request, "message", party)
-    form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.send_message(support_request, current_user, form.body.data)
-        except InvalidInput as problem:
-            form.body.errors = [problem.message]
-        else:
-            flash("Your message has been sent", "success")
-            return redirect(url_for(".show", request_id=request_id, _anchor="messages"))
-    return _show(support_request, form)
+    services.check_allowed(support_request, action, party)
+    return support_request
+
+
+def _carry_out(form, act, done, refused=None):
+    """Once the form is sent and reads well, carry out `act` (one service call) in one unit
+    of work and flash `done`; return True. Input the service refuses is shown next to its
+    field, as the form's own errors are, after calling `refused`; nothing is saved."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        with unit_of_work():
+            act()
+    except InvalidInput as problem:
+        form.add_error(problem.field, problem.message)
+        if refused is not None:
+            refused()
+        return False
+    flash(done, "success")
+    return True

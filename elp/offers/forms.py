@@ -172,6 +172,12 @@ class OfferForm(FlaskForm):
         self._errors = None  # WTForms caches form.errors; the list just grew
         return not any(field.errors for field in self)
 
+    def add_error(self, name, message):
+        """Show a message the service gave next to its field, as a check here would."""
+        field = getattr(self, name)
+        field.errors = [*field.errors, message]
+        self._errors = None  # WTForms caches form.errors; the list just grew
+
     def _price(self, problems):
         typed = (self.price.data or "").strip()
         if self.price_on_request.data:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -90,6 +90,14 @@ class OfferDistrict(db.Model):
 
 class Offer(Versioned, db.Model):
     __tablename__ = "offer"
+    __table_args__ = (
+        # The database itself keeps bookings within the capacity, whichever statement
+        # changes either: an acceptance taking units, or the school lowering its capacity.
+        CheckConstraint(
+            "units_booked >= 0 AND (capacity IS NULL OR units_booked <= capacity)",
+            name="units_booked_within_capacity",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -108,7 +116,8 @@ class Offer(Versioned, db.Model):
     price_pence: Mapped[int | None]  # None means "price on request"
     capacity: Mapped[int | None]  # units the school can release this academic year
     # Units taken by bookings not cancelled. Changed only by a conditional UPDATE in
-    # bookings.services, so racing acceptances can never take it past the capacity.
+    # bookings.services, so racing acceptances can never take it past the capacity; a
+    # lowered capacity is written the same way (offers.services), and the CHECK above holds.
     units_booked: Mapped[int] = mapped_column(server_default="0", default=0)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     hidden_at: Mapped[datetime | None]  # hidden by an ELP admin (moderation)

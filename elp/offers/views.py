@@ -7,12 +7,14 @@ from flask_login import current_user, login_required
 from elp.accounts.decorators import admin_required, school_user_required
 from elp.bookings.feedback import offer_rating
 from elp.bounds import MAX_ID, page_number, search_text, whole_number
+from elp.errors import InvalidInput
 from elp.extensions import db
 from elp.negotiation.open_requests import open_request_counts
 from elp.offers import offer_import, services
 from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
 from elp.offers.markdown import render_markdown
 from elp.offers.models import DELIVERY_MODES, STATUSES, Category, Offer
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
 admin_bp = Blueprint("offers_admin", __name__, url_prefix="/admin")
@@ -60,11 +62,18 @@ def edit(offer_id):
     services.check_allowed(offer, "edit")
     form = OfferForm.for_offer(offer)
     if form.validate_on_submit():
-        changed = services.update_offer(offer, form.details, current_user)
-        flash(
-            "Your changes have been saved" if changed else "You did not change anything", "success"
-        )
-        return redirect(url_for(".show", offer_id=offer.id))
+        try:
+            with unit_of_work():
+                changed = services.revise_offer(offer, form.details, current_user)
+        except InvalidInput as problem:
+            # Booked meanwhile: what the form checked is no longer so (capacity, say).
+            form.add_error(problem.field, problem.message)
+        else:
+            flash(
+                "Your changes have been saved" if changed else "You did not change anything",
+                "success",
+            )
+            return redirect(url_for(".show", offer_id=offer.id))
     return render_template("offers/form.html", form=form, offer=offer)
 
 

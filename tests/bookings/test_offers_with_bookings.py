@@ -1,26 +1,9 @@
 """Your school's offers with what is booked and asked for: capacity left, open requests,
 sorting by capacity left, and a constant number of SQL queries however many offers."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from elp.extensions import db as _db
 from tests.factories import make_booking, make_lead, make_offer, make_request
-
-
-@contextmanager
-def statements_run(engine):
-    statements = []
-
-    def note(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+from tests.queries import statements_run
 
 
 def titles_in(page, titles):

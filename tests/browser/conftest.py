@@ -11,6 +11,7 @@ Without Chromium or Playwright the tests skip with the reason; with ELP_REQUIRE_
 
 import os
 import threading
+import weakref
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +30,10 @@ CHROMIUM_ARGS = [
 ]
 AXE_SOURCE = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
+VIEWPORT = {"width": 1100, "height": 900}
+# Pages opened with JavaScript turned off. axe-core is itself JavaScript and waits on timers,
+# which never fire in such a page, so `assert_accessible` checks them another way.
+_WITHOUT_JAVASCRIPT = weakref.WeakSet()
 
 
 def _missing_browser():
@@ -122,11 +127,11 @@ def open_page(_browser):
 
 
 def _page(browser, java_script_enabled):
-    context = browser.new_context(
-        viewport={"width": 1100, "height": 900}, java_script_enabled=java_script_enabled
-    )
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=java_script_enabled)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    if not java_script_enabled:
+        _WITHOUT_JAVASCRIPT.add(page)
     refused = []
     page.on(
         "console",
@@ -150,10 +155,18 @@ def assert_accessible(_axe_source):
     """Return a check that fails listing every serious or critical axe-core violation.
 
     axe is injected with page.evaluate, which runs outside the page's Content Security
-    Policy, so the site's strict policy stays on while it is checked.
+    Policy, so the site's strict policy stays on while it is checked. A page opened with
+    JavaScript off is checked as it is served without JavaScript: the same address, opened
+    with the same cookies in a browser that refuses the site's own scripts, so axe can run.
     """
 
     def check(page):
+        if page in _WITHOUT_JAVASCRIPT:
+            _check_without_site_scripts(page, run_axe)
+        else:
+            run_axe(page)
+
+    def run_axe(page):
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(_axe_source)
         violations = page.evaluate(
@@ -173,6 +186,27 @@ def assert_accessible(_axe_source):
             pytest.fail("\n".join(lines), pytrace=False)
 
     return check
+
+
+def _check_without_site_scripts(page, run_axe):
+    """Run `run_axe` on the page's address in a twin of its browser context, with the same
+    cookies but every script the site serves refused: the page as a browser without
+    JavaScript shows it, in a browser where axe (injected by Playwright) can still run."""
+    context = page.context.browser.new_context(
+        viewport=VIEWPORT, storage_state=page.context.storage_state()
+    )
+    try:
+        context.route(
+            "**/*",
+            lambda route: (
+                route.abort() if route.request.resource_type == "script" else route.continue_()
+            ),
+        )
+        twin = context.new_page()
+        twin.goto(page.url)
+        run_axe(twin)
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -2,17 +2,16 @@
 pages of 25, and the same SQL queries whatever the number of rows."""
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from elp.extensions import db as _db
 from elp.negotiation import inbox
 from elp.negotiation.models import RequestRead
 from elp.timeutil import format_date, utcnow
 from tests.factories import make_member, make_offer, make_request, make_school
+from tests.queries import statements_run
 
 
 @pytest.fixture
@@ -121,20 +120,6 @@ def test_the_latest_activity_comes_first_25_to_a_page(client, login_as, harlow):
     page = client.get("/requests?page=2").get_data(as_text=True)
     assert len(_rows(page)) == 2
     assert "/requests?box=received&amp;status=all&amp;page=1" in page
-
-
-@contextmanager
-def statements_run(engine):
-    statements = []
-
-    def note(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.mark.parametrize("box", ["received", "sent"])

@@ -104,6 +104,16 @@ def test_nothing_is_told_or_sent_when_the_action_is_rolled_back(schools, sent_em
     assert _told("message") == [] and _emails() == [] and sent_emails == []
 
 
+def test_a_proposal_is_never_changed_once_written(schools):
+    support_request = _start(schools, quantity=4)
+    proposal = support_request.latest_proposal
+    proposal.quantity = 2
+    with pytest.raises(ValueError, match="never changed once written"):
+        _db.session.flush()
+    _db.session.rollback()
+    assert _db.session.get(Proposal, proposal.id).quantity == 4
+
+
 def test_a_counter_proposal_starts_the_clock_again(schools):
     support_request = make_request(schools.offer, author=schools.seeking_member)
     support_request.expires_at = utcnow() + timedelta(hours=3)

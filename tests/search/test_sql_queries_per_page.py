@@ -2,27 +2,12 @@
 (PRODUCT.md section 6: no N+1)."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from factories import make_member, make_offer
-from sqlalchemy import event
 
 from elp.search import sync
-
-
-@contextmanager
-def statements_run(engine):
-    statements = []
-
-    def note(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+from tests.queries import statements_run
 
 
 def results_shown(path, response):

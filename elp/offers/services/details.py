@@ -175,14 +175,16 @@ def check_offer_details(details, school=None, offer=None):
 
     if details.capacity is not None and not 1 <= details.capacity <= CAPACITY_MAX:
         problems["capacity"] = f"Capacity must be a whole number from 1 to {CAPACITY_MAX:,}"
-    elif offer is not None and details.capacity is not None:
-        booked = offer.units_booked
-        if details.capacity < booked:
-            problems["capacity"] = (
-                f"Capacity cannot be less than the {booked} {_units(offer.unit, booked)} "
-                "already booked"
-            )
+    elif offer is not None and details.capacity is not None and (
+        details.capacity < offer.units_booked
+    ):
+        problems["capacity"] = capacity_below_booked(offer)
     return problems
+
+
+def capacity_below_booked(offer):
+    booked = offer.units_booked
+    return f"Capacity cannot be less than the {booked} {_units(offer.unit, booked)} already booked"
 
 
 def _units(unit, count):

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
 from elp import audit
-from elp.errors import ActionRefused
+from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.offers.models import (
     ARCHIVED,
@@ -12,7 +14,12 @@ from elp.offers.models import (
     PUBLISHED,
     Offer,
 )
-from elp.offers.services.details import apply_details, changed_fields, refuse_if_invalid
+from elp.offers.services.details import (
+    apply_details,
+    capacity_below_booked,
+    changed_fields,
+    refuse_if_invalid,
+)
 from elp.timeutil import utcnow
 from elp.transitions import save
 
@@ -52,6 +59,8 @@ def revise_offer(offer, details, user, **audit_details):
     details = details.tidied()
     refuse_if_invalid(details, offer.school, offer)
     changed = changed_fields(offer, details)
+    if "capacity" in changed:
+        _set_capacity_within_bookings(offer, details.capacity)
     if changed:
         with db.session.no_autoflush:  # the one flush is the compare-and-set in save()
             apply_details(offer, details)
@@ -62,6 +71,28 @@ def revise_offer(offer, details, user, **audit_details):
             "offer.edited", offer, actor=user, changed=changed, status=offer.status, **audit_details
         )
     return changed
+
+
+def _set_capacity_within_bookings(offer, capacity):
+    """Write the new capacity only if what is booked still fits in it, in one statement.
+
+    An acceptance taking units (`bookings.services.take_units`) does not change the offer's
+    version, so the edit's compare-and-set alone would let the two together book more than
+    the new capacity. This UPDATE is checked against the units booked when it runs, not
+    when the form was read; on PostgreSQL it waits for a racing acceptance's row lock, and
+    an acceptance after it sees the lower capacity.
+    """
+    if capacity is None:
+        return  # no limit: every booking fits
+    written = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.units_booked <= capacity)
+        .values(capacity=capacity)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        db.session.expire(offer, ["units_booked"])
+        raise InvalidInput("capacity", capacity_below_booked(offer))
 
 
 # --- Status transitions -------------------------------------------------------------------

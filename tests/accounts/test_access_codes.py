@@ -91,7 +91,7 @@ def test_a_used_code_cannot_be_revoked(client, db, login_as):
     response = client.post(f"/admin/schools/{school.id}/access-codes/{access_code.id}/revoke")
 
     assert response.status_code == 409
-    assert b"already used" in response.data
+    assert b"A used access code cannot be revoked. It has already been used." in response.data
 
 
 def test_a_code_of_another_school_cannot_be_revoked_through_this_school(client, db, login_as):

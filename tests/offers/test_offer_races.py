@@ -81,3 +81,17 @@ def test_an_edit_racing_a_status_change_is_refused_not_mixed_in(app, published_o
     )
     assert refused and refused.startswith("Someone else changed this offer")
     assert status == "paused" and summary != "A changed summary"
+
+
+def test_hiding_racing_a_pause_is_refused_not_applied_to_a_changed_offer(app, published_offer):
+    refused, status, _ = _race(
+        app,
+        *published_offer,
+        lambda offer, user: services.hide_offer(offer, "The price is wrong.", user),
+        lambda offer, user: services.change_status(offer, "pause", user),
+    )
+    assert refused and refused.startswith("Someone else changed this offer")
+    assert status == "paused"
+    with app.app_context():
+        assert _db.session.get(Offer, published_offer[0]).hidden_at is None
+        _db.session.remove()

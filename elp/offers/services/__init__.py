@@ -44,8 +44,6 @@ from elp.offers.services.details import (
 )
 from elp.offers.services.lifecycle import (
     STATUS_LABELS,
-    TRANSITIONS,
-    Transition,
     add_offer,
     apply_transition,
     available_actions,
@@ -88,9 +86,7 @@ __all__ = [
     "STATUS_LABELS",
     "SUMMARY_MAX",
     "TITLE_MAX",
-    "TRANSITIONS",
     "OfferDetails",
-    "Transition",
     "add_category",
     "add_offer",
     "admin_offers",

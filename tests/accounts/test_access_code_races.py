@@ -16,7 +16,7 @@ from elp.accounts.models import AccessCode, User
 from elp.errors import InvalidInput
 from elp.extensions import db as _db
 from elp.timeutil import utcnow
-from tests.factories import days, make_school
+from tests.factories import committed, days, make_school
 
 CODE = "7KQM-R4TX-HW2C"
 PASSWORD = "five little ducks went swimming"
@@ -47,7 +47,14 @@ def test_two_people_redeeming_one_code_at_once_make_one_lead(app, access_code_id
     def redeem_second():
         with app.app_context():
             try:
-                services.redeem_access_code(CODE, "Sam Jones", None, "sam@school.example", PASSWORD)
+                committed(
+                    services.redeem_access_code,
+                    CODE,
+                    "Sam Jones",
+                    None,
+                    "sam@school.example",
+                    PASSWORD,
+                )
             except InvalidInput as refusal:
                 second["refused"] = refusal.message
             _db.session.remove()
@@ -58,7 +65,14 @@ def test_two_people_redeeming_one_code_at_once_make_one_lead(app, access_code_id
         second["thread"].start()
         assert second_read.wait(10)
         with app.app_context():
-            services.redeem_access_code(CODE, "Priya Shah", None, "priya@school.example", PASSWORD)
+            committed(
+                services.redeem_access_code,
+                CODE,
+                "Priya Shah",
+                None,
+                "priya@school.example",
+                PASSWORD,
+            )
             _db.session.remove()
         first_committed.set()
         second["thread"].join(20)

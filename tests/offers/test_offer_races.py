@@ -13,6 +13,7 @@ from elp.errors import ActionRefused
 from elp.extensions import db as _db
 from elp.offers import services
 from elp.offers.models import Offer
+from elp.unit_of_work import unit_of_work
 from tests.factories import make_lead, make_offer
 
 
@@ -36,7 +37,8 @@ def _race(app, offer_id, user_id, first_action, second_action):
             read.set()
             acted.wait(10)
             try:
-                first_action(offer, user)
+                with unit_of_work():
+                    first_action(offer, user)
             except ActionRefused as refusal:
                 outcome["refused"] = refusal.message
             _db.session.remove()
@@ -45,7 +47,8 @@ def _race(app, offer_id, user_id, first_action, second_action):
     thread.start()
     read.wait(10)
     with app.app_context():
-        second_action(_db.session.get(Offer, offer_id), _db.session.get(User, user_id))
+        with unit_of_work():
+            second_action(_db.session.get(Offer, offer_id), _db.session.get(User, user_id))
         _db.session.remove()
     acted.set()
     thread.join(20)

@@ -61,7 +61,7 @@ def issue_access_code(school, issued_by=None):
         school_id=school.id,
         hint=access_code.hint,
     )
-    db.session.commit()
+    db.session.flush()
     return access_code, code
 
 
@@ -74,7 +74,7 @@ def revoke_access_code(access_code, revoked_by):
         school_id=access_code.school_id,
         hint=access_code.hint,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def redeem_access_code(code, full_name, job_title, email, password):
@@ -110,7 +110,7 @@ def redeem_access_code(code, full_name, job_title, email, password):
         ACCESS_CODE.apply(access_code, "redeem", Party.NEWCOMER, user, school_id=school.id)
     except ActionRefused:
         raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS["used"]) from None
-    db.session.commit()
+    db.session.flush()
     return user
 
 

@@ -109,7 +109,7 @@ def invite_colleague(lead, email, full_name=None):
         link=external_url("accounts.accept_invitation", invitation_token=token),
     )
     audit.record("invitation.sent", invitation, actor=lead, school_id=lead.school_id, email=email)
-    db.session.commit()
+    db.session.flush()
     return invitation
 
 
@@ -123,7 +123,7 @@ def cancel_invitation(lead, invitation):
         school_id=invitation.school_id,
         email=invitation.email,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_is_lead_of(user, school_id):
@@ -144,7 +144,7 @@ def remove_colleague(lead, colleague):
     audit.record(
         "user.removed", colleague, actor=lead, school_id=colleague.school_id, email=colleague.email
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _invitation_problem(state):
@@ -225,5 +225,5 @@ def accept_invitation(token, full_name, job_title, password):
         INVITATION.apply(invitation, "accept", Party.NEWCOMER, user, school_id=invitation.school_id)
     except ActionRefused:
         raise _invitation_problem("accepted") from None
-    db.session.commit()
+    db.session.flush()
     return user

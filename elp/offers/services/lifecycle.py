@@ -16,15 +16,8 @@ from elp.timeutil import utcnow
 from elp.transitions import save
 
 
-def create_offer(school, details, user):
-    """Save a new offer as a draft of the user's school."""
-    offer = add_offer(school, details, user)
-    db.session.commit()
-    return offer
-
-
-def add_offer(school, details, user, **audit_details):
-    """Add a new draft offer to the session (the caller commits)."""
+def create_offer(school, details, user, **audit_details):
+    """Add a new draft offer of the user's school to the session (the caller commits)."""
     details = details.tidied()
     refuse_if_invalid(details, school)
     offer = Offer(school=school, status=DRAFT, updated_by=user)
@@ -35,18 +28,12 @@ def add_offer(school, details, user, **audit_details):
     return offer
 
 
-def update_offer(offer, details, user):
-    """Save changes to an offer; it keeps its status (a published offer stays published).
+def update_offer(offer, details, user, **audit_details):
+    """Apply changed details to the offer in the session (the caller commits); it keeps its
+    status (a published offer stays published).
 
     Return the names of the changed details; the audit event records them.
     """
-    changed = revise_offer(offer, details, user)
-    db.session.commit()
-    return changed
-
-
-def revise_offer(offer, details, user, **audit_details):
-    """Apply changed details to the offer in the session (the caller commits)."""
     check_allowed(offer, "edit")
     details = details.tidied()
     refuse_if_invalid(details, offer.school, offer)
@@ -78,16 +65,10 @@ def available_actions(offer, party=Party.SCHOOL):
     return OFFER.actions_for(offer.status, party)
 
 
-def change_status(offer, action, user):
-    """Apply a status transition from the table (publish, pause, resume, archive)."""
-    transition = apply_transition(offer, action, user)
-    db.session.commit()
-    return transition
-
-
-def apply_transition(offer, action, user, **audit_details):
-    """Move the offer to the transition's status in the session (the caller commits); of
-    two people changing the offer at once, one wins and the other is told."""
+def change_status(offer, action, user, **audit_details):
+    """Apply a status transition from the table (publish, pause, resume, archive) in the
+    session (the caller commits); of two people changing the offer at once, one wins and
+    the other is told."""
     transition = check_allowed(offer, action)
     if transition.target is None:
         raise ActionRefused("Use the offer form to change an offer.")

@@ -62,7 +62,7 @@ def hide_offer(offer, reason, admin):
     offer.hidden_reason = reason
     MODERATION.apply(offer, "hide", Party.ADMIN, admin, reason=reason)
     _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
-    db.session.commit()
+    db.session.flush()
 
 
 def unhide_offer(offer, admin):
@@ -70,7 +70,7 @@ def unhide_offer(offer, admin):
     reason = offer.hidden_reason
     MODERATION.apply(offer, "unhide", Party.ADMIN, admin, hidden_reason=reason)
     _tell_school(offer, "Your offer is no longer hidden", "offer_unhidden")
-    db.session.commit()
+    db.session.flush()
 
 
 def _tell_school(offer, subject, template):

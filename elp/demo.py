@@ -30,6 +30,7 @@ from elp.accounts.passwords import hash_password, password_matches
 from elp.extensions import db
 from elp.negotiation.demo_requests import load_demo_requests
 from elp.offers.demo_offers import load_demo_offers
+from elp.unit_of_work import unit_of_work
 
 DEMO_PASSWORD = "essex-demo-password"
 
@@ -194,10 +195,10 @@ class DemoLoad:
 
 def load_demo():
     """Load the demo data that is not there yet and return what was done, with the logins."""
-    schools_created = _load_schools()
-    users_created, users_restored, logins = _load_users()
-    offers = load_demo_offers()
-    db.session.commit()
+    with unit_of_work():
+        schools_created = _load_schools()
+        users_created, users_restored, logins = _load_users()
+        offers = load_demo_offers()
     requests_created = load_demo_requests()  # each step commits, as a school's action does
     return DemoLoad(
         schools_created, users_created, users_restored, logins, offers.created, requests_created

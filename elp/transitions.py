@@ -68,15 +68,20 @@ class Transition:
 
 
 def a_or_an(word):
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+    # "a used code" but "an unpaid charge": a "u" sounded "you" takes "a".
+    vowel_sound = word[0] in "aeio" or (word[0] == "u" and not word.startswith(("us", "uni")))
+    return f"an {word}" if vowel_sound else f"a {word}"
 
 
 class StateMachine:
     """The transitions of one aggregate, e.g. StateMachine("request", [...])."""
 
-    def __init__(self, noun, transitions, hints=None, party_names=None):
+    def __init__(self, noun, transitions, hints=None, party_names=None, attribute="status"):
         self.noun = noun
         self.transitions = tuple(transitions)
+        # The aggregate's attribute that holds the state this table is about: `status`, or
+        # another axis of the same aggregate (an offer's `moderation`).
+        self.attribute = attribute
         # {(state, action): "what to do instead"}, added to a refusal where it helps.
         self.hints = hints or {}
         # {party: "the offering school"}, for telling a party who else may act.
@@ -108,7 +113,7 @@ class StateMachine:
         if open_now:
             parties = dict.fromkeys(p for t in open_now for p in t.parties)
             who = " or ".join(self.party_names.get(p, p) for p in parties)
-            raise ActionRefused(f"Your school cannot do that to this {self.noun}: only {who} can.")
+            raise ActionRefused(f"You cannot do that to this {self.noun}: only {who} can.")
         message = f"{a_or_an(str(state)).capitalize()} {self.noun} cannot be {rows[0].done}."
         hint = self.hints.get((state, action), "")
         raise ActionRefused(f"{message} {hint}".strip())
@@ -121,14 +126,15 @@ class StateMachine:
         return self.find(state, action, party) is not None
 
     def apply(self, aggregate, action, party, actor, reason=None, **details):
-        """Apply an action to a Versioned aggregate with `status` and `updated_at`, in the
-        session (the caller's unit of work commits). Always an UPDATE of the aggregate's
-        row, even when the state stays, so it is a compare-and-set against any other change.
+        """Apply an action to a Versioned aggregate with a state (`status`, or the table's
+        `attribute`) and `updated_at`, in the session (the caller's unit of work commits).
+        Always an UPDATE of the aggregate's row, even when the state stays, so it is a
+        compare-and-set against any other change.
         """
-        transition = self.check(aggregate.status, action, party)
-        old_status = aggregate.status
+        old_status = getattr(aggregate, self.attribute)
+        transition = self.check(old_status, action, party)
         if transition.target is not None:
-            aggregate.status = transition.target
+            setattr(aggregate, self.attribute, transition.target)
         aggregate.updated_at = utcnow()
         save(self.noun)
         audit.record(
@@ -137,7 +143,7 @@ class StateMachine:
             actor=actor,
             reason=reason,
             old_status=str(old_status),
-            status=str(aggregate.status),
+            status=str(getattr(aggregate, self.attribute)),
             party=party,
             **details,
         )

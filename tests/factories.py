@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 
 from elp.accounts.models import ROLE_ADMIN, ROLE_LEAD, ROLE_MEMBER, School, User
 from elp.extensions import db
+from elp.unit_of_work import unit_of_work
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -166,3 +167,9 @@ def make_booking(request=None, accepted_by=None, **request_fields):
     booking = book(request, request.latest_proposal, accepted_by)
     db.session.commit()
     return booking
+
+
+def committed(service, *args, **kwargs):
+    """Call a service as a page does, in its own unit of work, and return what it returns."""
+    with unit_of_work():
+        return service(*args, **kwargs)

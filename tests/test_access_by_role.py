@@ -22,6 +22,7 @@ from elp.notifications.models import Notification
 from elp.search import saved_searches
 from elp.timeutil import utcnow
 from tests.factories import (
+    committed,
     days,
     make_admin,
     make_booking,
@@ -219,8 +220,8 @@ def url_values(db):
     )
     _db.session.add_all([invitation, access_code])
     _db.session.commit()
-    saved_search, _ = saved_searches.save_search(member_a, {"q": "phonics"})
-    api_token, _ = api_services.issue_token("Dashboard")
+    saved_search, _ = committed(saved_searches.save_search, member_a, {"q": "phonics"})
+    api_token, _ = committed(api_services.issue_token, "Dashboard")
     sessions.begin_session(member_a, "Firefox on a staffroom computer")
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from elp.accounts import school_import, services
 from elp.errors import ActionRefused
 from elp.timeutil import format_datetime
+from elp.unit_of_work import unit_of_work
 
 
 @click.command("create-admin")
@@ -23,7 +24,8 @@ def create_admin_command(email, full_name, password):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        admin = services.create_admin(email, full_name, password)
+        with unit_of_work():
+            admin = services.create_admin(email, full_name, password)
     except ActionRefused as refused:
         raise click.ClickException(f"{refused.message}. No admin was created.") from None
     click.echo(f"Created ELP admin {admin.full_name} <{admin.email}>.")
@@ -41,7 +43,8 @@ def issue_code_command(urn):
             "admin pages first."
         )
     try:
-        access_code, code = services.issue_access_code(school)
+        with unit_of_work():
+            access_code, code = services.issue_access_code(school)
     except ActionRefused as refused:
         raise click.ClickException(refused.message) from None
     click.echo(
@@ -65,9 +68,10 @@ def import_schools_command(csv_file, la_code):
         length=size, label=f"Reading {csv_file.name}"
     ) as bar:
         try:
-            result = school_import.import_schools(
-                binary_file, la_code=la_code, on_progress=bar.update, file_name=csv_file.name
-            )
+            with unit_of_work():
+                result = school_import.import_schools(
+                    binary_file, la_code=la_code, on_progress=bar.update, file_name=csv_file.name
+                )
         except school_import.SchoolFileRefused as refused:
             raise click.ClickException(f"{refused.message} No schools were changed.") from None
     click.echo(_school_import_summary(result))

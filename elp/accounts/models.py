@@ -1,6 +1,7 @@
 """Schools, their users, access codes and invitations."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from elp.accounts.tokens import password_fingerprint
 from elp.extensions import db
 from elp.timeutil import utcnow
+from elp.transitions import Versioned
 
 ROLE_MEMBER = "member"
 ROLE_LEAD = "lead"
@@ -107,8 +109,24 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{password_fingerprint(self.password_hash)}"
 
 
-class AccessCode(db.Model):
-    """A one-time code that lets a school's first user join; only its hash is kept."""
+class AccessCodeStatus(StrEnum):
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"  # never stored: a valid code past its expiry
+    REVOKED = "revoked"
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"  # never stored: a pending invitation past its expiry
+    REVOKED = "revoked"
+
+
+class AccessCode(Versioned, db.Model):
+    """A one-time code that lets a school's first user join; only its hash is kept. Its
+    status follows from when it was redeemed, revoked or expires; every change of it goes
+    through `accounts.transitions.ACCESS_CODE`."""
 
     __tablename__ = "access_code"
 
@@ -122,22 +140,35 @@ class AccessCode(db.Model):
     redeemed_at: Mapped[datetime | None]
     redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     revoked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[School] = relationship()
 
     def state(self, now=None):
         now = now or utcnow()
         if self.revoked_at:
-            return "revoked"
+            return AccessCodeStatus.REVOKED
         if self.redeemed_at:
-            return "used"
+            return AccessCodeStatus.USED
         if self.expires_at <= now:
-            return "expired"
-        return "valid"
+            return AccessCodeStatus.EXPIRED
+        return AccessCodeStatus.VALID
+
+    @property
+    def status(self):
+        return self.state()
+
+    @status.setter
+    def status(self, value):
+        """A transition stamps when it happened."""
+        stamps = {AccessCodeStatus.USED: "redeemed_at", AccessCodeStatus.REVOKED: "revoked_at"}
+        setattr(self, stamps[value], utcnow())
 
 
-class Invitation(db.Model):
-    """An emailed link that lets a colleague join a school; only the token's hash is kept."""
+class Invitation(Versioned, db.Model):
+    """An emailed link that lets a colleague join a school; only the token's hash is kept.
+    Its status follows from when it was accepted, revoked or expires; every change of it
+    goes through `accounts.transitions.INVITATION`."""
 
     __tablename__ = "invitation"
 
@@ -151,6 +182,7 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[School] = relationship()
     invited_by: Mapped[User | None] = relationship()
@@ -158,12 +190,22 @@ class Invitation(db.Model):
     def state(self, now=None):
         now = now or utcnow()
         if self.revoked_at:
-            return "revoked"
+            return InvitationStatus.REVOKED
         if self.accepted_at:
-            return "accepted"
+            return InvitationStatus.ACCEPTED
         if self.expires_at <= now:
-            return "expired"
-        return "pending"
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def status(self):
+        return self.state()
+
+    @status.setter
+    def status(self, value):
+        """A transition stamps when it happened."""
+        stamps = {InvitationStatus.ACCEPTED: "accepted_at", InvitationStatus.REVOKED: "revoked_at"}
+        setattr(self, stamps[value], utcnow())
 
 
 def normalise_email(email):

@@ -13,8 +13,8 @@ Which rows become schools:
   school and its users is an admin's decision, not an import's.
 
 Each kept row is upserted on its URN. The file is read as a stream (the national extract
-is tens of megabytes) and committed once at the end: either the whole file is imported or,
-if it is refused, nothing changes.
+is tens of megabytes) and committed once at the end by the caller's unit of work: either
+the whole file is imported or, if it is refused, nothing changes.
 """
 
 import csv
@@ -170,7 +170,7 @@ def import_schools(binary_file, la_code=ESSEX_LA_CODE, actor=None, on_progress=N
         "schools.imported", result, actor=actor, file_name=file_name, la_code=la_code,
         **result.counts(),
     )
-    db.session.commit()
+    db.session.flush()
     return result
 
 

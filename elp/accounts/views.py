@@ -118,7 +118,8 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_in(form.email.data, form.password.data)
+            with unit_of_work():
+                user = services.sign_in(form.email.data, form.password.data)
         except InvalidInput as error:
             _show_error(form, error)
         else:
@@ -148,13 +149,14 @@ def join():
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            user = services.redeem_access_code(
-                form.access_code.data,
-                full_name=form.full_name.data,
-                job_title=form.job_title.data,
-                email=form.email.data,
-                password=form.password.data,
-            )
+            with unit_of_work():
+                user = services.redeem_access_code(
+                    form.access_code.data,
+                    full_name=form.full_name.data,
+                    job_title=form.job_title.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                )
         except InvalidInput as error:
             _show_error(form, error)
         else:
@@ -184,9 +186,10 @@ def invite_colleague():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invitation = services.invite_colleague(
-                current_user, form.email.data, full_name=form.full_name.data
-            )
+            with unit_of_work():
+                invitation = services.invite_colleague(
+                    current_user, form.email.data, full_name=form.full_name.data
+                )
         except InvalidInput as error:
             _show_error(form, error)
         else:
@@ -201,7 +204,8 @@ def remove_colleague(user_id):
     colleague = services.find_colleague(current_user, user_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.remove_colleague(current_user, colleague)
+        with unit_of_work():
+            services.remove_colleague(current_user, colleague)
         flash(f"{colleague.full_name} has been removed and can no longer sign in", "success")
         return redirect(url_for("accounts.colleagues"))
     return render_template("accounts/remove_colleague.html", colleague=colleague, form=form)
@@ -213,7 +217,8 @@ def cancel_invitation(invitation_id):
     invitation = services.find_school_invitation(current_user, invitation_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.cancel_invitation(current_user, invitation)
+        with unit_of_work():
+            services.cancel_invitation(current_user, invitation)
         flash(f"The invitation to {invitation.email} has been cancelled", "success")
         return redirect(url_for("accounts.colleagues"))
     return render_template("accounts/cancel_invitation.html", invitation=invitation, form=form)
@@ -229,12 +234,13 @@ def accept_invitation(invitation_token):
     form = AcceptInvitationForm(full_name=invitation.full_name)
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(
-                invitation_token,
-                full_name=form.full_name.data,
-                job_title=form.job_title.data,
-                password=form.password.data,
-            )
+            with unit_of_work():
+                user = services.accept_invitation(
+                    invitation_token,
+                    full_name=form.full_name.data,
+                    job_title=form.job_title.data,
+                    password=form.password.data,
+                )
         except InvalidInput as error:
             _show_error(form, error)
         except services.LinkUnusable as problem:
@@ -265,7 +271,8 @@ def _link_unusable(problem, next_step_text, next_step_href):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        with unit_of_work():
+            services.request_password_reset(form.email.data)
         return render_template("accounts/forgot_password_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -280,7 +287,8 @@ def reset_password(reset_token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(reset_token, form.password.data)
+            with unit_of_work():
+                services.reset_password(reset_token, form.password.data)
         except InvalidInput as error:
             _show_error(form, error)
         else:
@@ -292,3 +300,4 @@ def reset_password(reset_token):
 
 # Pages in their own modules, registered on this blueprint when it is imported.
 from elp.accounts import session_views  # noqa: E402, F401
+from elp.unit_of_work import unit_of_work

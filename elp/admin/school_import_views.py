@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Regexp
 from elp.accounts import school_import
 from elp.accounts.decorators import admin_required
 from elp.admin.views import bp
+from elp.unit_of_work import unit_of_work
 
 
 class SchoolImportForm(FlaskForm):
@@ -39,10 +40,11 @@ def import_schools():
     if form.validate_on_submit():
         upload = form.gias_file.data
         try:
-            result = school_import.import_schools(
-                upload.stream, la_code=form.la_code.data, actor=current_user,
-                file_name=upload.filename,
-            )
+            with unit_of_work():
+                result = school_import.import_schools(
+                    upload.stream, la_code=form.la_code.data, actor=current_user,
+                    file_name=upload.filename,
+                )
         except school_import.SchoolFileRefused as refused:
             form.gias_file.errors.append(f"{refused.message} No schools were changed.")
     return render_template("admin/import_schools.html", form=form, result=result)

@@ -12,6 +12,7 @@ from elp.admin.views import bp
 from elp.bounds import page_number, search_text
 from elp.errors import InvalidInput
 from elp.extensions import db
+from elp.unit_of_work import unit_of_work
 
 
 @bp.get("/schools")
@@ -38,17 +39,18 @@ def add_school():
     form = SchoolForm()
     if form.validate_on_submit():
         try:
-            school = services.add_school(
-                current_user,
-                urn=form.urn.data,
-                name=form.name.data,
-                district=form.district.data,
-                phase=form.phase.data,
-                establishment_type=form.establishment_type.data,
-                postcode=form.postcode.data,
-                easting=int(form.easting.data) if form.easting.data else None,
-                northing=int(form.northing.data) if form.northing.data else None,
-            )
+            with unit_of_work():
+                school = services.add_school(
+                    current_user,
+                    urn=form.urn.data,
+                    name=form.name.data,
+                    district=form.district.data,
+                    phase=form.phase.data,
+                    establishment_type=form.establishment_type.data,
+                    postcode=form.postcode.data,
+                    easting=int(form.easting.data) if form.easting.data else None,
+                    northing=int(form.northing.data) if form.northing.data else None,
+                )
         except InvalidInput as error:
             getattr(form, error.field).errors.append(error.message)
         else:
@@ -74,7 +76,8 @@ def school(school_id):
 @admin_required
 def issue_access_code(school_id):
     school = db.get_or_404(School, school_id)
-    access_code, code = services.issue_access_code(school, issued_by=current_user)
+    with unit_of_work():
+        access_code, code = services.issue_access_code(school, issued_by=current_user)
     page = render_template(
         "admin/access_code_issued.html", school=school, access_code=access_code, code=code
     )
@@ -87,7 +90,8 @@ def issue_access_code(school_id):
 def revoke_access_code(school_id, access_code_id):
     school = db.get_or_404(School, school_id)
     access_code = services.find_school_access_code(school, access_code_id) or abort(404)
-    services.revoke_access_code(access_code, revoked_by=current_user)
+    with unit_of_work():
+        services.revoke_access_code(access_code, revoked_by=current_user)
     flash(f"The access code ending {access_code.hint} has been revoked", "success")
     return redirect(url_for("admin.school", school_id=school.id))
 
@@ -98,7 +102,8 @@ def suspend_school(school_id):
     school = db.get_or_404(School, school_id)
     form = SuspendSchoolForm()
     if form.validate_on_submit():
-        services.suspend_school(current_user, school, form.reason.data)
+        with unit_of_work():
+            services.suspend_school(current_user, school, form.reason.data)
         flash(f"{school.name} has been suspended", "success")
         return redirect(url_for("admin.school", school_id=school.id))
     return render_template("admin/suspend_school.html", school=school, form=form)
@@ -108,6 +113,7 @@ def suspend_school(school_id):
 @admin_required
 def reactivate_school(school_id):
     school = db.get_or_404(School, school_id)
-    services.reactivate_school(current_user, school)
+    with unit_of_work():
+        services.reactivate_school(current_user, school)
     flash(f"{school.name} has been reactivated", "success")
     return redirect(url_for("admin.school", school_id=school.id))

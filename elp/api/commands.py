@@ -4,6 +4,7 @@ import click
 
 from elp.api import services
 from elp.errors import ActionRefused
+from elp.unit_of_work import unit_of_work
 
 
 @click.command("issue-api-token")
@@ -12,7 +13,8 @@ from elp.errors import ActionRefused
 def issue_api_token(name, description):
     """Issue a bearer token for the search API and print it once, on the last line."""
     try:
-        token, secret = services.issue_token(name, description, via="command line")
+        with unit_of_work():
+            token, secret = services.issue_token(name, description, via="command line")
     except ActionRefused as error:
         raise click.UsageError(error.message) from error
     click.echo(f"Issued API token {token.id} “{token.name}”. It is shown only this once:")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from elp import audit
 from elp.api.models import ApiToken
-from elp.errors import ActionRefused
+from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
 from elp.timeutil import utcnow
 
@@ -41,18 +41,19 @@ def issue_token(name, description=None, actor=None, via="admin page"):
     db.session.add(token)
     db.session.flush()
     audit.record("api_token.issued", token, actor=actor, name=token.name, via=via)
-    db.session.commit()
     return token, secret
 
 
 def revoke_token(token_id, actor, reason=None):
     """Revoke a token at once; requests that carry it are refused from now on."""
-    token = db.get_or_404(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound
     if token.is_revoked:
         raise ActionRefused(f"The token “{token.name}” was already revoked.")
     token.revoked_at = utcnow()
     audit.record("api_token.revoked", token, actor=actor, reason=reason, name=token.name)
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -71,5 +72,5 @@ def token_for_secret(secret):
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         token.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return token

@@ -17,6 +17,7 @@ from elp.extensions import db, limiter
 from elp.money import MoneyError, parse_pounds
 from elp.offers.models import DELIVERY_MODES, PHASES, Category
 from elp.search.services import SORTS, SearchRequest, log_search, search_offers
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("api", __name__)
 
@@ -57,7 +58,8 @@ def _authenticate():
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise ApiError(401, "Send the token as 'Authorization: Bearer <token>'.")
-        token = services.token_for_secret(secret.strip())
+        with unit_of_work():  # the token's last use is noted
+            token = services.token_for_secret(secret.strip())
         if token is None:
             raise ApiError(401, "The API token is unknown or has been revoked.")
         return ApiClient(token=token)
@@ -123,7 +125,8 @@ def search():
     for notice in [*notices, *results.messages]:
         response.headers.add("ELP-Notice", notice)
     response.headers["Cache-Control"] = "no-store"
-    log_search(search_request, results.total, school=school, source="api")
+    with unit_of_work():
+        log_search(search_request, results.total, school=school, source="api")
     return response
 
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from elp.offers import offer_import
+from elp.unit_of_work import unit_of_work
 
 
 @click.command("import-offers")
@@ -18,7 +19,7 @@ def import_offers_command(path, skip_invalid):
         rows = offer_import.read_offer_rows(path.read_bytes())
     except offer_import.ImportRefused as refusal:
         raise click.ClickException(str(refusal)) from None
-    with click.progressbar(length=len(rows), label="Checking rows") as bar:
+    with click.progressbar(length=len(rows), label="Checking rows") as bar, unit_of_work():
         report = offer_import.import_offers(rows, skip_invalid=skip_invalid, progress=bar.update)
     for problem in report.problems:
         click.echo(f"Line {problem.line}: {problem.reason}", err=True)

@@ -1,6 +1,7 @@
 """Offers of expertise and their categories."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,8 +41,25 @@ PER_UNIT = {"hour": "an hour", "half_day": "a half day", "day": "a day", "sessio
 # The expert's designation, as the offer form offers it and the Offers CSV names it.
 DESIGNATIONS = ("SLE", "NLE", "Specialist teacher", "Outreach teacher", "Other")
 
-DRAFT, PUBLISHED, PAUSED, ARCHIVED = "draft", "published", "paused", "archived"
-STATUSES = (DRAFT, PUBLISHED, PAUSED, ARCHIVED)
+
+class OfferStatus(StrEnum):
+    """Where an offer is in its life; `offers.transitions.OFFER` moves it on."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class Moderation(StrEnum):
+    """Whether an ELP admin has hidden the offer; `offers.transitions.MODERATION` moves it."""
+
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+
+
+DRAFT, PUBLISHED, PAUSED, ARCHIVED = OfferStatus
+STATUSES = tuple(OfferStatus)
 
 
 class Category(db.Model):
@@ -150,6 +168,19 @@ class Offer(Versioned, db.Model):
         if self.capacity is None:
             return None
         return self.capacity - self.units_booked
+
+    @property
+    def moderation(self):
+        return Moderation.HIDDEN if self.hidden_at is not None else Moderation.SHOWN
+
+    @moderation.setter
+    def moderation(self, value):
+        """Hiding stamps when (`hidden_at`); showing again clears it and the reason."""
+        if value == Moderation.HIDDEN:
+            self.hidden_at = utcnow()
+        else:
+            self.hidden_at = None
+            self.hidden_reason = None
 
     @property
     def is_visible(self):

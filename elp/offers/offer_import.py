@@ -115,7 +115,8 @@ def _header_problem(found):
 
 
 def import_offers(rows, skip_invalid=False, actor=None, progress=None):
-    """Check every row, then load the good ones in one transaction; return the report.
+    """Check every row, then load the good ones in the session (the caller's unit of work
+    commits them as one transaction); return the report.
 
     `progress(n)` is called as rows are checked (the command line shows a progress bar).
     """
@@ -123,13 +124,8 @@ def import_offers(rows, skip_invalid=False, actor=None, progress=None):
     plans = _check_rows(rows, report, progress or (lambda n: None))
     if report.problems and not skip_invalid:
         return report
-    try:
-        for plan in plans:
-            _load(plan, actor, report)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for plan in plans:
+        _load(plan, actor, report)
     report.loaded = True
     return report
 
@@ -259,12 +255,12 @@ def _load(plan, actor, report):
     offer = plan.offer
     publish = plan.status == PUBLISHED and (offer is None or offer.status == DRAFT)
     if offer is None:
-        offer = services.add_offer(plan.school, plan.details, actor, source="import")
+        offer = services.create_offer(plan.school, plan.details, actor, source="import")
         report.created += 1
     elif publish or services.changed_fields(offer, plan.details):
-        services.revise_offer(offer, plan.details, actor, source="import")
+        services.update_offer(offer, plan.details, actor, source="import")
         report.updated += 1
     else:
         report.unchanged += 1
     if publish:
-        services.apply_transition(offer, "publish", actor, source="import")
+        services.change_status(offer, "publish", actor, source="import")

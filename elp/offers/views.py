@@ -13,7 +13,7 @@ from elp.negotiation.open_requests import open_request_counts
 from elp.offers import offer_import, services
 from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
 from elp.offers.markdown import render_markdown
-from elp.offers.models import DELIVERY_MODES, STATUSES, Category, Offer
+from elp.offers.models import DELIVERY_MODES, STATUSES, Category
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
@@ -49,7 +49,8 @@ def mine():
 def new():
     form = OfferForm(school=current_user.school)
     if form.validate_on_submit():
-        offer = services.create_offer(current_user.school, form.details, current_user)
+        with unit_of_work():
+            offer = services.create_offer(current_user.school, form.details, current_user)
         flash("Your offer has been saved as a draft", "success")
         return redirect(url_for(".show", offer_id=offer.id))
     return render_template("offers/form.html", form=form, offer=None)
@@ -64,7 +65,7 @@ def edit(offer_id):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                changed = services.revise_offer(offer, form.details, current_user)
+                changed = services.update_offer(offer, form.details, current_user)
         except InvalidInput as problem:
             # Booked meanwhile: what the form checked is no longer so (capacity, say).
             form.add_error(problem.field, problem.message)
@@ -90,7 +91,8 @@ def preview(offer_id):
 @school_user_required
 def change_status(offer_id, action):
     offer = services.offer_of_own_school(offer_id, current_user)
-    transition = services.change_status(offer, action, current_user)
+    with unit_of_work():
+        transition = services.change_status(offer, action, current_user)
     flash(f"Your offer has been {transition.done}", "success")
     return redirect(url_for(".show", offer_id=offer.id))
 
@@ -133,11 +135,12 @@ def offers():
 @admin_bp.route("/offers/<int:offer_id>/hide", methods=["GET", "POST"])
 @admin_required
 def hide(offer_id):
-    offer = db.get_or_404(Offer, offer_id)
+    offer = services.offer_by_id(offer_id)
     services.check_can_hide(offer)
     form = HideOfferForm()
     if form.validate_on_submit():
-        services.hide_offer(offer, form.reason.data, current_user)
+        with unit_of_work():
+            services.hide_offer(offer, form.reason.data, current_user)
         flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
         return redirect(url_for(".offers"))
     return render_template("offers/admin_hide.html", form=form, offer=offer)
@@ -146,8 +149,9 @@ def hide(offer_id):
 @admin_bp.post("/offers/<int:offer_id>/unhide")
 @admin_required
 def unhide(offer_id):
-    offer = db.get_or_404(Offer, offer_id)
-    services.unhide_offer(offer, current_user)
+    offer = services.offer_by_id(offer_id)
+    with unit_of_work():
+        services.unhide_offer(offer, current_user)
     flash(f"‘{offer.title}’ is no longer hidden", "success")
     return redirect(url_for(".offers"))
 
@@ -163,9 +167,10 @@ def import_offers():
         except offer_import.ImportRefused as refusal:
             form.file.errors.append(str(refusal))
         else:
-            report = offer_import.import_offers(
-                rows, skip_invalid=form.skip_invalid.data, actor=current_user
-            )
+            with unit_of_work():
+                report = offer_import.import_offers(
+                    rows, skip_invalid=form.skip_invalid.data, actor=current_user
+                )
     return render_template("offers/admin_import.html", form=form, report=report)
 
 
@@ -174,7 +179,8 @@ def import_offers():
 def categories():
     form = CategoryForm()
     if form.validate_on_submit():
-        category = services.add_category(form.name.data, current_user)
+        with unit_of_work():
+            category = services.add_category(form.name.data, current_user)
         flash(f"Category ‘{category.name}’ added", "success")
         return redirect(url_for(".categories"))
     return render_template(
@@ -191,7 +197,8 @@ def rename_category(category_id):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(category=category, data={"name": category.name})
     if form.validate_on_submit():
-        services.rename_category(category, form.name.data, current_user)
+        with unit_of_work():
+            services.rename_category(category, form.name.data, current_user)
         flash(f"Category renamed to ‘{category.name}’", "success")
         return redirect(url_for(".categories"))
     return render_template("offers/admin_rename_category.html", form=form, category=category)

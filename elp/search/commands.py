@@ -8,6 +8,7 @@ from elp.extensions import db
 from elp.offers.models import Offer
 from elp.offers.services import visible_to_seeking_schools
 from elp.search import saved_searches, sync
+from elp.unit_of_work import unit_of_work
 
 
 @click.command("reindex")
@@ -29,7 +30,8 @@ def reindex_command():
 def sync_index_command(prune_days):
     """Apply offer changes the search index has not seen yet."""
     written = sync.apply_pending(current_app._get_current_object())
-    pruned = sync.prune_outbox(prune_days)
+    with unit_of_work():
+        pruned = sync.prune_outbox(prune_days)
     click.echo(f"Search index up to date ({written} offers written, {pruned} old entries pruned).")
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
 from elp.search import saved_searches
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("saved_searches", __name__)
 
@@ -22,7 +23,10 @@ def index():
 @bp.post("")
 @school_user_required
 def save():
-    saved, new = saved_searches.save_search(current_user, request.form, request.form.get("name"))
+    with unit_of_work():
+        saved, new = saved_searches.save_search(
+            current_user, request.form, request.form.get("name")
+        )
     if new:
         flash(
             f"Search saved as “{saved.name}”. We will email you when new offers match it.",
@@ -36,7 +40,8 @@ def save():
 @bp.post("/<int:saved_search_id>/delete")
 @school_user_required
 def delete(saved_search_id):
-    saved = saved_searches.delete_saved_search(current_user, saved_search_id)
+    with unit_of_work():
+        saved = saved_searches.delete_saved_search(current_user, saved_search_id)
     flash(f"Saved search “{saved.name}” deleted.", "success")
     return redirect(url_for("saved_searches.index"))
 
@@ -45,7 +50,8 @@ def delete(saved_search_id):
 @school_user_required
 def alerts(saved_search_id):
     on = request.form.get("alerts") == "on"
-    saved = saved_searches.set_alerts(current_user, saved_search_id, on)
+    with unit_of_work():
+        saved = saved_searches.set_alerts(current_user, saved_search_id, on)
     if on:
         flash(f"Emails turned on for “{saved.name}”.", "success")
     else:
@@ -60,6 +66,7 @@ def unsubscribe(unsubscribe_token):
     if saved is None:
         return render_template("search/saved/unsubscribe_invalid.html"), 404
     if request.method == "POST":
-        saved_searches.unsubscribe(saved)
+        with unit_of_work():
+            saved_searches.unsubscribe(saved)
         return render_template("search/saved/unsubscribed.html", saved=saved)
     return render_template("search/saved/unsubscribe.html", saved=saved)

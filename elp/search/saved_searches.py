@@ -6,11 +6,11 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from elp.errors import ActionRefused
+from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
 from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
@@ -19,6 +19,7 @@ from elp.search import sync
 from elp.search.models import SavedSearch
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
+from elp.unit_of_work import unit_of_work
 
 # The search page's arguments a saved search keeps (page and per_page are not the search).
 SEARCH_ARGS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity", "sort")
@@ -95,7 +96,7 @@ def save_search(user, args, name=None):
         unsubscribe_key=secrets.token_hex(16),
     )
     db.session.add(saved)
-    db.session.commit()
+    db.session.flush()
     return saved, True
 
 
@@ -112,14 +113,14 @@ def saved_search_of(user, saved_search_id):
     """One of the user's own saved searches; anyone else's is a 404."""
     saved = db.session.get(SavedSearch, saved_search_id)
     if saved is None or saved.user_id != user.id or saved.school_id != user.school_id:
-        abort(404)
+        raise NotFound
     return saved
 
 
 def delete_saved_search(user, saved_search_id):
     saved = saved_search_of(user, saved_search_id)
     db.session.delete(saved)
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
@@ -129,7 +130,7 @@ def set_alerts(user, saved_search_id, on):
     if on and not saved.alerts:
         saved.last_alerted_at = utcnow()  # offers published while alerts were off are not news
     saved.alerts = on
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
@@ -173,7 +174,7 @@ def saved_search_for_token(token):
 def unsubscribe(saved):
     """Stop the emails about a saved search; the search itself stays saved."""
     saved.alerts = False
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
@@ -185,7 +186,9 @@ def send_alerts(now=None, progress=None):
 
     One email per saved search, listing offers published since its last alert. Each saved
     search's email is queued in the same transaction that moves its `last_alerted_at` on,
-    so running this twice sends nothing twice. Returns how many emails were queued.
+    so running this twice sends nothing twice: a batch of small units of work, one per
+    saved search, so a failure part-way loses nothing already sent. Returns how many emails
+    were queued.
     Raises IndexBusy, sending nothing, if the index cannot be brought up to date.
     """
     cutoff = _cutoff(now)
@@ -203,13 +206,13 @@ def send_alerts(now=None, progress=None):
             for offer_id, (school_id, published_at) in published.items()
             if published_at > saved.last_alerted_at and school_id != saved.school_id
         }
-        if new and saved.user.is_active:
-            hits = _matching(saved, new)
-            if hits:
-                _queue_alert(saved, hits)
-                queued += 1
-        saved.last_alerted_at = cutoff
-        db.session.commit()
+        with unit_of_work():
+            if new and saved.user.is_active:
+                hits = _matching(saved, new)
+                if hits:
+                    _queue_alert(saved, hits)
+                    queued += 1
+            saved.last_alerted_at = cutoff
         if progress:
             progress(1)
     deliver_outbox()

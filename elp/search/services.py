@@ -5,14 +5,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app, g
+from flask import current_app
 from markupsafe import Markup, escape
 
 from elp.accounts.models import DISTRICT_NAMES
 from elp.bounds import MAX_PAGE
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
-from elp.offers.models import DELIVERY_MODES, PHASES, Category
+from elp.offers.models import DELIVERY_MODES, PHASES
+from elp.offers.services import category_names
 from elp.search import index, sync
 from elp.search.models import SearchLog
 from elp.timeutil import utcnow
@@ -39,7 +40,7 @@ class SearchRequest:
     def from_args(cls, args):
         """Read a request.args-like mapping; a bad value is ignored with a message, never raised."""
         request = cls(q=(args.get("q") or "").strip())
-        request.category = _choice(args, "category", _category_names(), request.messages)
+        request.category = _choice(args, "category", category_names(), request.messages)
         request.phase = _choice(args, "phase", PHASES, request.messages)
         request.district = _choice(args, "district", DISTRICT_NAMES, request.messages)
         request.mode = _choice(args, "mode", DELIVERY_MODES, request.messages, "delivery mode")
@@ -261,7 +262,7 @@ def log_search(request, result_count, school=None, source="page"):
                 source=source,
             )
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def _refines(earlier, later):
@@ -281,19 +282,10 @@ def search_terms(text):
     ]
 
 
-def _category_names():
-    """The category names, read once per request (admins may add or rename categories)."""
-    if "category_names" not in g:
-        g.category_names = db.session.scalars(
-            db.select(Category.name).order_by(Category.position, Category.name)
-        ).all()
-    return g.category_names
-
-
 def filter_values():
     """Every value each filter offers, in display order."""
     return {
-        "category": _category_names(),
+        "category": category_names(),
         "phase": PHASES,
         "district": DISTRICT_NAMES,
         "mode": tuple(DELIVERY_MODES),

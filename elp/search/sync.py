@@ -324,7 +324,6 @@ def prune_outbox(days=7):
     """Delete outbox rows older than `days`; an index further behind needs `elp reindex`."""
     cutoff = utcnow() - timedelta(days=days)
     result = db.session.execute(db.delete(SearchOutbox).where(SearchOutbox.created_at < cutoff))
-    db.session.commit()
     return result.rowcount
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from elp.money import format_pence
 from elp.offers.models import DELIVERY_MODES
 from elp.search.services import SORTS, SearchRequest, filter_values, log_search, search_offers
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("search", __name__)
 
@@ -39,7 +40,8 @@ def search():
         back=_back(search_request, results),
         modes=DELIVERY_MODES,
     )
-    log_search(search_request, results.total, school=current_user.school, source="page")
+    with unit_of_work():
+        log_search(search_request, results.total, school=current_user.school, source="page")
     return page
 
 

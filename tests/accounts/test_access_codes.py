@@ -6,7 +6,7 @@ from elp.accounts import services, tokens
 from elp.accounts.models import SCHOOL_SUSPENDED, AccessCode
 from elp.audit import AuditEvent
 from elp.timeutil import utcnow
-from tests.factories import days, make_admin, make_lead, make_school
+from tests.factories import committed, days, make_admin, make_lead, make_school
 
 CODE_PATTERN = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")
 
@@ -44,7 +44,7 @@ def test_an_admin_issues_a_code_that_is_shown_once_and_stored_only_as_a_hash(cli
 def test_a_code_expires_after_the_configured_number_of_days(app, db):
     school = make_school()
     with app.test_request_context():
-        access_code, _ = services.issue_access_code(school)
+        access_code, _ = committed(services.issue_access_code, school)
     lifetime = access_code.expires_at - access_code.created_at
     assert abs(lifetime - days(app.config["ACCESS_CODE_DAYS"])).total_seconds() < 5
 
@@ -91,7 +91,7 @@ def test_a_used_code_cannot_be_revoked(client, db, login_as):
     response = client.post(f"/admin/schools/{school.id}/access-codes/{access_code.id}/revoke")
 
     assert response.status_code == 409
-    assert b"already used" in response.data
+    assert b"A used access code cannot be revoked. It has already been used." in response.data
 
 
 def test_a_code_of_another_school_cannot_be_revoked_through_this_school(client, db, login_as):

@@ -16,7 +16,7 @@ from elp.accounts import services
 from elp.accounts.models import Invitation, User
 from elp.extensions import db as _db
 from elp.timeutil import utcnow
-from tests.factories import days, make_lead
+from tests.factories import committed, days, make_lead
 
 TOKEN = "invitation-token-for-a-race"
 NEW_PASSWORD = "five little ducks went swimming"
@@ -76,7 +76,7 @@ def test_accepting_one_invitation_twice_at_once_makes_one_account(
 
     def accept_first():
         with app.app_context():
-            services.accept_invitation(TOKEN, "Sam Jones", "SENCo", NEW_PASSWORD)
+            committed(services.accept_invitation, TOKEN, "Sam Jones", "SENCo", NEW_PASSWORD)
             _db.session.remove()
 
     first["thread"] = threading.Thread(target=accept_first)

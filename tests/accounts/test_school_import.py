@@ -26,7 +26,7 @@ from elp.accounts.school_import import (
     import_schools,
 )
 from elp.audit import AuditEvent
-from tests.factories import make_admin, make_lead, make_member, make_school
+from tests.factories import committed, make_admin, make_lead, make_member, make_school
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "gias_sample.csv"
 SAMPLE_ESSEX_URNS = {"114990", "136512", "115204", "114612", "151990", "115480", "131877"}
@@ -78,21 +78,21 @@ def school_count():
 
 
 def test_importing_the_sample_creates_its_open_essex_schools(db):
-    result = import_schools(SAMPLE.open("rb"))
+    result = committed(import_schools, SAMPLE.open("rb"))
 
     assert (result.created, result.updated, result.unchanged) == (7, 0, 0)
     assert {s.urn for s in School.query} == SAMPLE_ESSEX_URNS
 
 
 def test_windows_1252_characters_in_names_are_read_correctly(db):
-    import_schools(SAMPLE.open("rb"))
+    committed(import_schools, SAMPLE.open("rb"))
 
     assert school("114990").name == "St Mary’s Church of England Primary School"
     assert school("115204").name == "St Thérèse Catholic Primary School"
 
 
 def test_an_imported_school_has_its_district_grid_reference_and_details(db):
-    import_schools(SAMPLE.open("rb"))
+    committed(import_schools, SAMPLE.open("rb"))
 
     st_marys = school("114990")
     assert st_marys.district == "Chelmsford"
@@ -115,7 +115,7 @@ def test_an_imported_school_has_its_district_grid_reference_and_details(db):
 
 
 def test_schools_proposed_to_open_or_proposed_to_close_are_kept(db):
-    import_schools(SAMPLE.open("rb"))
+    committed(import_schools, SAMPLE.open("rb"))
 
     assert school("114612").establishment_status == "Open, but proposed to close"
     proposed = school("151990")
@@ -127,7 +127,7 @@ def test_essex_district_names_come_from_their_ons_codes(db):
     changes = {"DistrictAdministrative (name)": "Castle Pt",
                "DistrictAdministrative (code)": "E07000069"}
 
-    import_schools(gias_file(changes))
+    committed(import_schools, gias_file(changes))
 
     assert school("115999").district == "Castle Point"
 
@@ -136,10 +136,10 @@ def test_essex_district_names_come_from_their_ons_codes(db):
 
 
 def test_importing_the_same_file_again_changes_nothing(db):
-    import_schools(SAMPLE.open("rb"))
+    committed(import_schools, SAMPLE.open("rb"))
     first = {s.urn: s.updated_at for s in School.query}
 
-    result = import_schools(SAMPLE.open("rb"))
+    result = committed(import_schools, SAMPLE.open("rb"))
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, 7)
     assert school_count() == 7
@@ -147,9 +147,9 @@ def test_importing_the_same_file_again_changes_nothing(db):
 
 
 def test_importing_a_newer_file_updates_the_schools_that_changed(db):
-    import_schools(gias_file(GOOD_ROW, {"URN": "115998", "EstablishmentName": "Hill Top School"}))
+    committed(import_schools, gias_file(GOOD_ROW, {"URN": "115998", "EstablishmentName": "Hill Top School"}))
 
-    result = import_schools(
+    result = committed(import_schools, 
         gias_file(
             {"EstablishmentName": "Roding Valley Primary Academy", "Trusts (name)": "Forest Trust"},
             {"URN": "115998", "EstablishmentName": "Hill Top School"},
@@ -166,7 +166,7 @@ def test_an_import_keeps_the_schools_users_and_suspension(db):
     existing = make_school(urn="115999", name="Old name", status="suspended")
     lead = make_lead(existing)
 
-    import_schools(gias_file(GOOD_ROW))
+    committed(import_schools, gias_file(GOOD_ROW))
 
     db.session.refresh(existing)
     assert existing.name == "Roding Valley Primary School"
@@ -177,7 +177,7 @@ def test_an_import_keeps_the_schools_users_and_suspension(db):
 def test_a_school_that_has_closed_is_skipped_and_left_as_it_is(db):
     make_school(urn="115999", name="Roding Valley Primary School", establishment_status="Open")
 
-    result = import_schools(gias_file({"EstablishmentStatus (name)": "Closed"}))
+    result = committed(import_schools, gias_file({"EstablishmentStatus (name)": "Closed"}))
 
     assert result.skipped == {SKIPPED_CLOSED: 1}
     assert school("115999").establishment_status == "Open"
@@ -187,7 +187,7 @@ def test_a_school_that_has_closed_is_skipped_and_left_as_it_is(db):
 
 
 def test_only_the_chosen_local_authority_is_imported(db):
-    result = import_schools(SAMPLE.open("rb"), la_code="883")
+    result = committed(import_schools, SAMPLE.open("rb"), la_code="883")
 
     assert result.created == 1
     assert [s.name for s in School.query] == ["Grays Riverside Primary School"]
@@ -197,7 +197,7 @@ def test_only_the_chosen_local_authority_is_imported(db):
 
 def test_the_local_authority_code_must_be_three_digits(db):
     with pytest.raises(SchoolFileRefused, match="must be 3 digits, like 881"):
-        import_schools(SAMPLE.open("rb"), la_code="Essex")
+        committed(import_schools, SAMPLE.open("rb"), la_code="Essex")
     assert school_count() == 0
 
 
@@ -205,7 +205,7 @@ def test_the_local_authority_code_must_be_three_digits(db):
 
 
 def test_the_summary_says_which_rows_were_skipped_and_why(db):
-    result = import_schools(SAMPLE.open("rb"))
+    result = committed(import_schools, SAMPLE.open("rb"))
 
     assert result.skipped == {SKIPPED_MALFORMED: 2, SKIPPED_CLOSED: 1, SKIPPED_OTHER_LA: 2}
     assert result.skipped_total == 5
@@ -241,7 +241,7 @@ def test_the_summary_says_which_rows_were_skipped_and_why(db):
     ],
 )  # fmt: skip
 def test_a_malformed_row_is_skipped_with_its_line_and_reason(db, changes, problem):
-    result = import_schools(gias_file({"URN": "115998"}, changes))
+    result = committed(import_schools, gias_file({"URN": "115998"}, changes))
 
     assert result.created == 1
     assert result.skipped == {SKIPPED_MALFORMED: 1}
@@ -254,7 +254,7 @@ def test_a_malformed_row_is_skipped_with_its_line_and_reason(db, changes, proble
 def test_a_row_with_the_wrong_number_of_fields_is_malformed(db):
     data = gias_file(GOOD_ROW).getvalue() + b"115998,881,Essex\r\n"
 
-    result = import_schools(io.BytesIO(data))
+    result = committed(import_schools, io.BytesIO(data))
 
     assert result.created == 1
     [example] = result.examples[SKIPPED_MALFORMED]
@@ -262,7 +262,7 @@ def test_a_row_with_the_wrong_number_of_fields_is_malformed(db):
 
 
 def test_a_urn_repeated_in_the_file_is_imported_once(db):
-    result = import_schools(gias_file(GOOD_ROW, {"EstablishmentName": "Another name"}))
+    result = committed(import_schools, gias_file(GOOD_ROW, {"EstablishmentName": "Another name"}))
 
     assert result.created == 1
     assert school("115999").name == "Roding Valley Primary School"
@@ -273,13 +273,13 @@ def test_a_urn_repeated_in_the_file_is_imported_once(db):
 def test_blank_lines_are_ignored(db):
     data = gias_file(GOOD_ROW).getvalue() + b"\r\n\r\n"
 
-    result = import_schools(io.BytesIO(data))
+    result = committed(import_schools, io.BytesIO(data))
 
     assert (result.created, result.skipped_total) == (1, 0)
 
 
 def test_columns_are_found_by_name_whatever_their_order(db):
-    result = import_schools(gias_file(GOOD_ROW, columns=("Extra", *reversed(REQUIRED_COLUMNS))))
+    result = committed(import_schools, gias_file(GOOD_ROW, columns=("Extra", *reversed(REQUIRED_COLUMNS))))
 
     assert result.created == 1
     assert school("115999").postcode == "IG10 3JA"
@@ -339,7 +339,7 @@ def test_a_refused_file_says_why_and_changes_nothing(db, make_bytes, message):
     existing = make_school(urn="115999", name="Name before the import")
 
     with pytest.raises(SchoolFileRefused, match=message):
-        import_schools(io.BytesIO(make_bytes()))
+        committed(import_schools, io.BytesIO(make_bytes()))
 
     db.session.expire_all()
     assert school_count() == 1
@@ -352,7 +352,7 @@ def test_a_file_refused_near_its_end_leaves_the_rows_before_unimported(db):
     data = sample_bytes() + "114000,881,Essex,Caf\u00e9\r\n".encode("utf-8")
 
     with pytest.raises(SchoolFileRefused, match="Line 14 is UTF-8"):
-        import_schools(io.BytesIO(data))
+        committed(import_schools, io.BytesIO(data))
 
     assert school_count() == 0
 
@@ -363,7 +363,7 @@ def test_a_file_refused_near_its_end_leaves_the_rows_before_unimported(db):
 def test_progress_reports_every_byte_of_the_file(db):
     reported = []
 
-    import_schools(SAMPLE.open("rb"), on_progress=reported.append)
+    committed(import_schools, SAMPLE.open("rb"), on_progress=reported.append)
 
     assert reported and sum(reported) == SAMPLE.stat().st_size
 
@@ -371,7 +371,7 @@ def test_progress_reports_every_byte_of_the_file(db):
 def test_an_import_is_recorded_in_the_audit_log(db):
     admin = make_admin()
 
-    import_schools(SAMPLE.open("rb"), actor=admin, file_name="gias_sample.csv")
+    committed(import_schools, SAMPLE.open("rb"), actor=admin, file_name="gias_sample.csv")
 
     event = db.session.scalars(select(AuditEvent)).one()
     assert event.action == "schools.imported"
@@ -533,7 +533,7 @@ def test_control_characters_in_gias_text_are_stripped(db):
     changes = {"EstablishmentName": "Roding Valley\r\nPrimary\tSchool\x07",
                "Street": "Alderton\x0bHill", "Town": "\nLoughton"}
 
-    result = import_schools(gias_file(changes))
+    result = committed(import_schools, gias_file(changes))
 
     assert result.created == 1
     imported = school("115999")
@@ -545,7 +545,7 @@ def test_control_characters_in_gias_text_are_stripped(db):
 def test_a_school_with_no_district_in_gias_is_imported_without_one(db):
     changes = {"DistrictAdministrative (code)": "", "DistrictAdministrative (name)": ""}
 
-    result = import_schools(gias_file(changes))
+    result = committed(import_schools, gias_file(changes))
 
     assert result.created == 1
     assert school("115999").district is None

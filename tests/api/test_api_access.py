@@ -5,11 +5,11 @@ import pytest
 from elp.accounts.models import SCHOOL_SUSPENDED
 from elp.api import services
 from elp.audit import AuditEvent
-from tests.factories import make_admin, make_lead, make_member, make_offer
+from tests.factories import committed, make_admin, make_lead, make_member, make_offer
 
 
 def issue(name="County dashboard"):
-    return services.issue_token(name, actor=make_admin())
+    return committed(services.issue_token, name, actor=make_admin())
 
 
 def bearer(secret):
@@ -81,8 +81,8 @@ def test_an_unknown_token_is_refused(client, db):
 
 def test_a_revoked_token_is_refused(client, db):
     admin = make_admin()
-    token, secret = services.issue_token("Old dashboard", actor=admin)
-    services.revoke_token(token.id, actor=admin)
+    token, secret = committed(services.issue_token, "Old dashboard", actor=admin)
+    committed(services.revoke_token, token.id, actor=admin)
 
     assert_unauthorised(client.get("/api/v1/offers", headers=bearer(secret)), "revoked")
 

@@ -7,7 +7,14 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from elp.accounts.models import DISTRICT_NAMES
 from elp.api import services
 from elp.offers.models import DELIVERY_MODES, PHASES
-from tests.factories import make_admin, make_category, make_member, make_offer, make_school
+from tests.factories import (
+    committed,
+    make_admin,
+    make_category,
+    make_member,
+    make_offer,
+    make_school,
+)
 
 
 @pytest.fixture
@@ -126,7 +133,7 @@ def test_a_schema_change_in_the_answer_would_be_caught(document):
 
 
 def test_error_answers_conform_to_the_error_schema(client, db, document, monkeypatch, app):
-    _, secret = services.issue_token("Dashboard", actor=make_admin())
+    _, secret = committed(services.issue_token, "Dashboard", actor=make_admin())
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "1 per minute")
 
     unauthorised = client.get("/api/v1/offers")

@@ -7,7 +7,7 @@ import pytest
 from elp.api import services
 from elp.search.models import SearchLog
 from elp.timeutil import utcnow
-from tests.factories import make_admin, make_member, make_offer, make_school
+from tests.factories import committed, make_admin, make_member, make_offer, make_school
 
 RESULT_FIELDS = {
     "id",
@@ -246,7 +246,7 @@ def test_an_admin_session_can_search_but_not_by_distance(client, db, login_as):
 
 
 def test_api_searches_are_logged_for_the_unmet_demand_report(client, db, seeker):
-    _, secret = services.issue_token("Dashboard", actor=make_admin())
+    _, secret = committed(services.issue_token, "Dashboard", actor=make_admin())
     search(client, q="astrophysics", district="Harlow")
     client.get("/api/v1/offers?q=geology", headers={"Authorization": f"Bearer {secret}"})
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from elp.search import saved_searches
-from tests.factories import PASSWORD, make_admin, make_member, make_offer, make_school
+from tests.factories import PASSWORD, committed, make_admin, make_member, make_offer, make_school
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,11 @@ def school_user(db):
                          email="sam@seeking.example")  # fmt: skip
     for status in ("published", "draft", "paused", "archived"):
         make_offer(member.school, f"{LONG_TITLE} ({status})", status=status, capacity=12)
-    saved_searches.save_search(
+    committed(saved_searches.save_search, 
         member, {"q": "speech and language", "phase": "KS1", "district": "Harlow",
                  "mode": "at_your_school", "max_price": "350"}, name=LONG_TITLE
     )  # fmt: skip
-    saved_searches.save_search(member, {"q": "phonics"})
+    committed(saved_searches.save_search, member, {"q": "phonics"})
     db.session.commit()
     return member
 

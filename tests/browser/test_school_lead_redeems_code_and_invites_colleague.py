@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from elp.accounts import services
 from elp.accounts.models import ROLE_MEMBER, User
-from tests.factories import make_admin, make_school
+from tests.factories import committed, make_admin, make_school
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_a_school_lead_redeems_an_access_code_and_invites_a_colleague(
     db, page, live_server, assert_accessible, sent_emails
 ):
     school = make_school(name="Harlow Fields Primary School")
-    _, code = services.issue_access_code(school, issued_by=make_admin())
+    _, code = committed(services.issue_access_code, school, issued_by=make_admin())
 
     # The lead joins with the code ELP gave the school.
     page.goto(live_server.url + "/")

@@ -65,7 +65,7 @@ def _lower_capacity(app, offer_id, user_id, capacity, ready=None):
             if ready is not None:
                 ready.wait()
             with unit_of_work():
-                services.revise_offer(offer, details, user)
+                services.update_offer(offer, details, user)
             return "changed"
         except ActionRefused as refusal:
             return refusal.message

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from elp.audit import AuditEvent
 from elp.offers import services
 from elp.offers.models import START_CATEGORIES, Category
-from tests.factories import make_admin, make_member, make_offer
+from tests.factories import committed, make_admin, make_member, make_offer
 
 
 def names(db):
@@ -19,7 +19,7 @@ def test_a_fresh_database_gets_the_start_categories_in_order(db):
 def test_seeding_is_idempotent_and_never_brings_back_a_renamed_category(db):
     services.ensure_categories()
     renamed = db.session.scalar(select(Category).where(Category.name == "Training and CPD"))
-    services.rename_category(renamed, "Training and professional development", make_admin())
+    committed(services.rename_category, renamed, "Training and professional development", make_admin())
 
     assert services.ensure_categories() == 0
     assert len(names(db)) == len(START_CATEGORIES)

@@ -86,7 +86,7 @@ def test_unhiding_an_offer_that_is_not_hidden_is_refused(db, login_as):
     response = login_as(make_admin()).post(f"/admin/offers/{offer.id}/unhide")
 
     assert response.status_code == 409
-    assert "This offer is not hidden" in response.get_data(as_text=True)
+    assert "A shown offer cannot be unhidden. It is not hidden." in response.get_data(as_text=True)
 
 
 def test_the_admin_list_filters_offers(db, login_as):

@@ -13,6 +13,7 @@ from elp.errors import ActionRefused
 from elp.extensions import db as _db
 from elp.offers import services
 from elp.offers.models import Offer
+from elp.unit_of_work import unit_of_work
 from tests.factories import make_lead, make_offer
 
 
@@ -36,7 +37,8 @@ def _race(app, offer_id, user_id, first_action, second_action):
             read.set()
             acted.wait(10)
             try:
-                first_action(offer, user)
+                with unit_of_work():
+                    first_action(offer, user)
             except ActionRefused as refusal:
                 outcome["refused"] = refusal.message
             _db.session.remove()
@@ -45,7 +47,8 @@ def _race(app, offer_id, user_id, first_action, second_action):
     thread.start()
     read.wait(10)
     with app.app_context():
-        second_action(_db.session.get(Offer, offer_id), _db.session.get(User, user_id))
+        with unit_of_work():
+            second_action(_db.session.get(Offer, offer_id), _db.session.get(User, user_id))
         _db.session.remove()
     acted.set()
     thread.join(20)
@@ -81,3 +84,17 @@ def test_an_edit_racing_a_status_change_is_refused_not_mixed_in(app, published_o
     )
     assert refused and refused.startswith("Someone else changed this offer")
     assert status == "paused" and summary != "A changed summary"
+
+
+def test_hiding_racing_a_pause_is_refused_not_applied_to_a_changed_offer(app, published_offer):
+    refused, status, _ = _race(
+        app,
+        *published_offer,
+        lambda offer, user: services.hide_offer(offer, "The price is wrong.", user),
+        lambda offer, user: services.change_status(offer, "pause", user),
+    )
+    assert refused and refused.startswith("Someone else changed this offer")
+    assert status == "paused"
+    with app.app_context():
+        assert _db.session.get(Offer, published_offer[0]).hidden_at is None
+        _db.session.remove()

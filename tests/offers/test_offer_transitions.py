@@ -61,7 +61,7 @@ def test_editing_is_allowed_except_once_archived(db, status):
         with pytest.raises(ActionRefused, match="An archived offer cannot be changed"):
             services.check_allowed(offer, "edit")
     else:
-        assert services.check_allowed(offer, "edit").to_status is None
+        assert services.check_allowed(offer, "edit").target is None
 
 
 def test_the_buttons_come_from_the_same_table(db):

@@ -7,7 +7,7 @@ import pytest
 from elp.search import saved_searches, sync
 from elp.search.models import SavedSearch, SearchLog
 from elp.timeutil import utcnow
-from tests.factories import make_admin, make_lead, make_member, make_offer, make_school
+from tests.factories import committed, make_admin, make_lead, make_member, make_offer, make_school
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def an_hour_ago():
 
 def saved_yesterday(user, **params):
     """A saved search whose last alert was a day ago."""
-    saved, _ = saved_searches.save_search(user, params)
+    saved, _ = committed(saved_searches.save_search, user, params)
     saved.last_alerted_at = utcnow() - timedelta(days=1)
     return saved
 
@@ -79,9 +79,9 @@ def test_saving_the_same_search_twice_keeps_one(client, db, seeker):
 def test_each_user_sees_only_their_own_saved_searches(client, db, login_as):
     school = make_school()
     mine, colleague = make_member(school), make_lead(school)
-    saved_searches.save_search(colleague, {"q": "colleague's search"}, "Colleague's search")
-    saved_searches.save_search(make_member(), {"q": "other school"}, "Other school's search")
-    saved_searches.save_search(mine, {"q": "maths"}, "My maths search")
+    committed(saved_searches.save_search, colleague, {"q": "colleague's search"}, "Colleague's search")
+    committed(saved_searches.save_search, make_member(), {"q": "other school"}, "Other school's search")
+    committed(saved_searches.save_search, mine, {"q": "maths"}, "My maths search")
     login_as(mine)
 
     page = client.get("/search/saved").get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_each_user_sees_only_their_own_saved_searches(client, db, login_as):
 
 
 def test_a_user_deletes_a_saved_search(client, db, seeker):
-    saved, _ = saved_searches.save_search(seeker, {"q": "phonics"}, "Phonics")
+    saved, _ = committed(saved_searches.save_search, seeker, {"q": "phonics"}, "Phonics")
 
     response = client.post(f"/search/saved/{saved.id}/delete", follow_redirects=True)
 
@@ -101,7 +101,7 @@ def test_a_user_deletes_a_saved_search(client, db, seeker):
 
 def test_someone_else_s_saved_search_is_not_found(client, db, seeker):
     colleague = make_lead(seeker.school)
-    saved, _ = saved_searches.save_search(colleague, {"q": "phonics"}, "Phonics")
+    saved, _ = committed(saved_searches.save_search, colleague, {"q": "phonics"}, "Phonics")
 
     assert client.post(f"/search/saved/{saved.id}/delete").status_code == 404
     assert (
@@ -111,7 +111,7 @@ def test_someone_else_s_saved_search_is_not_found(client, db, seeker):
 
 
 def test_a_user_turns_the_emails_off_and_on(client, db, seeker):
-    saved, _ = saved_searches.save_search(seeker, {"q": "phonics"}, "Phonics")
+    saved, _ = committed(saved_searches.save_search, seeker, {"q": "phonics"}, "Phonics")
 
     off = client.post(
         f"/search/saved/{saved.id}/alerts", data={"alerts": "off"}, follow_redirects=True
@@ -322,16 +322,16 @@ def test_a_broken_unsubscribe_link_gets_a_clear_page(client, db, token):
 
 
 def test_the_link_of_a_deleted_saved_search_no_longer_works(client, db, seeker):
-    saved, _ = saved_searches.save_search(seeker, {"q": "phonics"})
+    saved, _ = committed(saved_searches.save_search, seeker, {"q": "phonics"})
     link = f"/search/saved/unsubscribe/{saved_searches.unsubscribe_token(saved)}"
-    saved_searches.delete_saved_search(seeker, saved.id)
+    committed(saved_searches.delete_saved_search, seeker, saved.id)
 
     assert client.post(link).status_code == 404
 
 
 def test_unsubscribing_works_with_csrf_protection_on(app, db, seeker, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    saved, _ = saved_searches.save_search(seeker, {"q": "phonics"})
+    saved, _ = committed(saved_searches.save_search, seeker, {"q": "phonics"})
     link = f"/search/saved/unsubscribe/{saved_searches.unsubscribe_token(saved)}"
     browser = app.test_client()  # no one signed in
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from elp import audit
 from elp.accounts import tokens
@@ -18,6 +18,7 @@ from elp.accounts.services.users import (
     open_account,
     suspension_message,
 )
+from elp.accounts.transitions import ACCESS_CODE, Party
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.timeutil import utcnow
@@ -60,23 +61,20 @@ def issue_access_code(school, issued_by=None):
         school_id=school.id,
         hint=access_code.hint,
     )
-    db.session.commit()
+    db.session.flush()
     return access_code, code
 
 
 def revoke_access_code(access_code, revoked_by):
-    state = access_code.state()
-    if state != "valid":
-        raise ActionRefused(f"This access code is already {state}, so it cannot be revoked.")
-    access_code.revoked_at = utcnow()
-    audit.record(
-        "access_code.revoked",
+    ACCESS_CODE.apply(
         access_code,
-        actor=revoked_by,
+        "revoke",
+        Party.ADMIN,
+        revoked_by,
         school_id=access_code.school_id,
         hint=access_code.hint,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def redeem_access_code(code, full_name, job_title, email, password):
@@ -106,23 +104,13 @@ def redeem_access_code(code, full_name, job_title, email, password):
         school=school,
         last_sign_in_at=now,
     )
-    # Claim the code in one conditional update, so two people racing with it cannot both win.
-    claimed = db.session.execute(
-        update(AccessCode)
-        .where(
-            AccessCode.id == access_code.id,
-            AccessCode.redeemed_at.is_(None),
-            AccessCode.revoked_at.is_(None),
-            AccessCode.expires_at > now,
-        )
-        .values(redeemed_at=now, redeemed_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS["used"])
-    audit.record("access_code.redeemed", access_code, actor=user, school_id=school.id)
-    db.session.commit()
+    # A compare-and-set on the code's version, so two people racing with it cannot both win.
+    access_code.redeemed_by_id = user.id
+    try:
+        ACCESS_CODE.apply(access_code, "redeem", Party.NEWCOMER, user, school_id=school.id)
+    except ActionRefused:
+        raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS["used"]) from None
+    db.session.flush()
     return user
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from elp import audit
 from elp.accounts import sessions, tokens
@@ -23,6 +23,7 @@ from elp.accounts.services.users import (
     open_account,
     suspension_message,
 )
+from elp.accounts.transitions import INVITATION, Party
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.notifications.services import queue_email
@@ -86,7 +87,7 @@ def invite_colleague(lead, email, full_name=None):
     now = utcnow()
     for earlier in open_invitations(lead.school_id):
         if earlier.email == email:
-            earlier.revoked_at = now
+            INVITATION.apply(earlier, "replace", Party.LEAD, lead, school_id=lead.school_id)
     token = tokens.new_link_token()
     invitation = Invitation(
         school_id=lead.school_id,
@@ -108,26 +109,21 @@ def invite_colleague(lead, email, full_name=None):
         link=external_url("accounts.accept_invitation", invitation_token=token),
     )
     audit.record("invitation.sent", invitation, actor=lead, school_id=lead.school_id, email=email)
-    db.session.commit()
+    db.session.flush()
     return invitation
 
 
 def cancel_invitation(lead, invitation):
     _check_is_lead_of(lead, invitation.school_id)
-    state = invitation.state()
-    if state == "accepted":
-        raise ActionRefused("This invitation has already been accepted, so it cannot be cancelled.")
-    if state == "revoked":
-        raise ActionRefused("This invitation has already been cancelled.")
-    invitation.revoked_at = utcnow()
-    audit.record(
-        "invitation.cancelled",
+    INVITATION.apply(
         invitation,
-        actor=lead,
+        "cancel",
+        Party.LEAD,
+        lead,
         school_id=invitation.school_id,
         email=invitation.email,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_is_lead_of(user, school_id):
@@ -148,7 +144,7 @@ def remove_colleague(lead, colleague):
     audit.record(
         "user.removed", colleague, actor=lead, school_id=colleague.school_id, email=colleague.email
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _invitation_problem(state):
@@ -224,19 +220,10 @@ def accept_invitation(token, full_name, job_title, password):
         # accepting twice at once. Say what a fresh look at the link now finds.
         open_invitation(token)
         raise _invitation_problem("accepted") from None
-    accepted = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if accepted.rowcount != 1:
-        db.session.rollback()
-        raise _invitation_problem("accepted")
-    audit.record("invitation.accepted", invitation, actor=user, school_id=invitation.school_id)
-    db.session.commit()
+    # A compare-and-set on the invitation's version: of two acceptances at once, one wins.
+    try:
+        INVITATION.apply(invitation, "accept", Party.NEWCOMER, user, school_id=invitation.school_id)
+    except ActionRefused:
+        raise _invitation_problem("accepted") from None
+    db.session.flush()
     return user

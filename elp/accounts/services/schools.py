@@ -72,7 +72,7 @@ def add_school(
     db.session.add(school)
     db.session.flush()
     audit.record("school.added", school, actor=admin, urn=urn)
-    db.session.commit()
+    db.session.flush()
     return school
 
 
@@ -93,7 +93,7 @@ def suspend_school(admin, school, reason):
     school.suspension_reason = reason.strip()
     sessions.end_school_sessions(school)
     audit.record("school.suspended", school, actor=admin, reason=school.suspension_reason)
-    db.session.commit()
+    db.session.flush()
 
 
 def reactivate_school(admin, school):
@@ -102,7 +102,7 @@ def reactivate_school(admin, school):
     school.status = SCHOOL_ACTIVE
     school.suspension_reason = None
     audit.record("school.reactivated", school, actor=admin)
-    db.session.commit()
+    db.session.flush()
 
 
 def admin_summary():

@@ -61,7 +61,7 @@ def sign_in(email, password):
         raise InvalidInput("email", suspension_message(user.school))
     _forget_sign_in_failures(email)
     user.last_sign_in_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -101,7 +101,7 @@ def request_password_reset(email):
         minutes=minutes,
         link=external_url("accounts.reset_password", reset_token=tokens.make_reset_token(user)),
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _reset_link_not_valid():
@@ -143,5 +143,5 @@ def reset_password(token, password):
     user.password_hash = hash_password(password)
     sessions.end_every_session(user)
     audit.record("user.password_reset", user, actor=user)
-    db.session.commit()
+    db.session.flush()
     return user

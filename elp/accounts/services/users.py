@@ -108,5 +108,5 @@ def create_admin(email, full_name, password):
         school=None,
     )
     audit.record("user.admin_created", admin, email=email)
-    db.session.commit()
+    db.session.flush()
     return admin

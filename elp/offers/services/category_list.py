@@ -13,6 +13,7 @@ from elp.offers.models import (
 )
 
 CATEGORY_NAME_MAX = 80
+_CATEGORY_NAMES = "category_names"
 
 
 def ensure_categories():
@@ -21,6 +22,9 @@ def ensure_categories():
     Only an empty table is seeded, so a category an admin has renamed is never added back.
     Anything that needs categories (the offer form, the import, the demo, the admin page)
     calls `categories()`, which calls this: a fresh database gets its categories on first use.
+    The seeding commits at once, a documented exception to one commit per action: it happens
+    once in a database's life, before anything else the action does, and a category id shown
+    on a form must still be there when the form comes back.
     """
     if db.session.scalar(select(func.count()).select_from(Category)):
         return 0
@@ -34,6 +38,16 @@ def categories():
     """Every category, in the order admins see and schools choose them."""
     ensure_categories()
     return db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+
+
+def category_names():
+    """The category names in order, read once per database session, so once per request
+    (admins may add or rename categories; doing so forgets what was read)."""
+    if _CATEGORY_NAMES not in db.session.info:
+        db.session.info[_CATEGORY_NAMES] = db.session.scalars(
+            select(Category.name).order_by(Category.position, Category.name)
+        ).all()
+    return db.session.info[_CATEGORY_NAMES]
 
 
 def offer_counts_by_category():
@@ -72,8 +86,8 @@ def add_category(name, admin):
     category = Category(name=name, position=last + 1)
     db.session.add(category)
     db.session.flush()
+    db.session.info.pop(_CATEGORY_NAMES, None)
     audit.record("category.added", category, actor=admin, name=name)
-    db.session.commit()
     return category
 
 
@@ -83,6 +97,7 @@ def rename_category(category, name, admin):
     _check_category_name(name, except_category=category)
     old_name = category.name
     category.name = name
+    db.session.info.pop(_CATEGORY_NAMES, None)
     audit.record("category.renamed", category, actor=admin, old_name=old_name, new_name=name)
-    db.session.commit()
+    db.session.flush()
     return category

@@ -4,7 +4,6 @@
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
-from elp import audit
 from elp.accounts.models import ROLE_LEAD, School, User
 from elp.errors import ActionRefused
 from elp.extensions import db
@@ -14,7 +13,7 @@ from elp.offers.models import (
     STATUSES,
     Offer,
 )
-from elp.timeutil import utcnow
+from elp.offers.transitions import MODERATION, Party
 
 HIDDEN_REASON_MAX = 500
 
@@ -46,9 +45,8 @@ def admin_offers(status=None, category_id=None, moderation=None, text=None, page
 
 
 def check_can_hide(offer):
-    """Refuse to hide an offer seeking schools cannot see anyway."""
-    if offer.hidden_at is not None:
-        raise ActionRefused("This offer is already hidden.")
+    """Refuse to hide an offer already hidden, or one seeking schools cannot see anyway."""
+    MODERATION.check(offer.moderation, "hide", Party.ADMIN)
     if offer.status != PUBLISHED:
         raise ActionRefused(f"Only a published offer can be hidden; this one is {offer.status}.")
 
@@ -61,23 +59,18 @@ def hide_offer(offer, reason, admin):
     if len(reason) > HIDDEN_REASON_MAX:
         raise ActionRefused(f"The reason must be {HIDDEN_REASON_MAX} characters or fewer.")
     check_can_hide(offer)
-    offer.hidden_at = utcnow()
     offer.hidden_reason = reason
-    audit.record("offer.hidden", offer, actor=admin, reason=reason)
+    MODERATION.apply(offer, "hide", Party.ADMIN, admin, reason=reason)
     _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
-    db.session.commit()
+    db.session.flush()
 
 
 def unhide_offer(offer, admin):
     """Show a hidden offer to seeking schools again; its school is told."""
-    if offer.hidden_at is None:
-        raise ActionRefused("This offer is not hidden.")
     reason = offer.hidden_reason
-    offer.hidden_at = None
-    offer.hidden_reason = None
-    audit.record("offer.unhidden", offer, actor=admin, hidden_reason=reason)
+    MODERATION.apply(offer, "unhide", Party.ADMIN, admin, hidden_reason=reason)
     _tell_school(offer, "Your offer is no longer hidden", "offer_unhidden")
-    db.session.commit()
+    db.session.flush()
 
 
 def _tell_school(offer, subject, template):

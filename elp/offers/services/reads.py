@@ -1,9 +1,8 @@
 """Who sees what: the offers a user may look at, and a school's own lists."""
 
-
-from flask import abort
 from sqlalchemy import func, nulls_last, select
 
+from elp.errors import NotFound
 from elp.extensions import db
 from elp.offers.models import (
     PUBLISHED,
@@ -25,17 +24,25 @@ def offer_for_viewer(offer_id, user):
     """
     offer = db.session.get(Offer, offer_id)
     if offer is None:
-        abort(404)
+        raise NotFound
     if user.is_admin or offer.school_id == user.school_id or offer.is_visible:
         return offer
-    abort(404)
+    raise NotFound
 
 
 def offer_of_own_school(offer_id, user):
     """An offer of the user's own school, for changing it; anyone else's is a 404."""
     offer = db.session.get(Offer, offer_id)
     if offer is None or user.school_id is None or offer.school_id != user.school_id:
-        abort(404)
+        raise NotFound
+    return offer
+
+
+def offer_by_id(offer_id):
+    """Any offer, for ELP admins; NotFound if there is none."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound
     return offer
 
 

@@ -34,6 +34,7 @@ from elp.offers import services
 from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, PER_UNIT, PHASES
 
 ALL_OF_ESSEX = "all"
+NO_DESIGNATION = "none"  # the radio for an expert without one; stored as no designation
 
 
 class DayMonthYearField(Field):
@@ -82,8 +83,9 @@ class OfferForm(FlaskForm):
     expert_name = StringField("Expert’s name", widget=GovTextInput())
     expert_role = StringField("Expert’s role (optional)", widget=GovTextInput())
     designation = RadioField(
-        "Expert’s designation", widget=GovRadioInput(), validate_choice=False,
-        choices=[SelectChoice(name) for name in DESIGNATIONS],
+        "Expert’s designation (optional)", widget=GovRadioInput(), validate_choice=False,
+        choices=[SelectChoice(name) for name in DESIGNATIONS]
+        + [SelectChoice(NO_DESIGNATION, "None")],
     )  # fmt: skip
     dbs_confirmed = RadioField(
         "Has your school confirmed the expert’s enhanced DBS check?",
@@ -127,7 +129,7 @@ class OfferForm(FlaskForm):
         self.delivery_mode.data = details.delivery_mode
         self.expert_name.data = details.expert_name
         self.expert_role.data = details.expert_role
-        self.designation.data = details.designation
+        self.designation.data = details.designation or NO_DESIGNATION
         self.dbs_confirmed.data = "yes" if details.dbs_confirmed else "no"
         on = details.dbs_confirmed_on
         self.dbs_confirmed_on.raw_data = [str(on.day), str(on.month), str(on.year)] if on else None
@@ -152,7 +154,7 @@ class OfferForm(FlaskForm):
             delivery_mode=self.delivery_mode.data or "",
             expert_name=self.expert_name.data or "",
             expert_role=self.expert_role.data or "",
-            designation=self.designation.data or "",
+            designation=_designation(self.designation.data),
             dbs_confirmed=self.dbs_confirmed.data == "yes",
             dbs_confirmed_on=self.dbs_confirmed_on.data,
             unit=self.unit.data or "",
@@ -198,6 +200,10 @@ class OfferForm(FlaskForm):
             problems["capacity"] = "Enter the capacity as a whole number of units, like 10"
             return None
         return int(typed)
+
+
+def _designation(chosen):
+    return "" if chosen == NO_DESIGNATION else chosen or ""
 
 
 def _whole_number(text):

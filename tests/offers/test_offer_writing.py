@@ -243,7 +243,7 @@ def test_no_dbs_check_means_no_date_is_kept(db, login_as, offer_form):
             "There is no Essex district called ‘Southend-on-Sea’",
         ),
         ({"delivery_mode": "by_carrier_pigeon"}, "Choose how the support is delivered"),
-        ({"designation": ""}, "Choose the expert’s designation"),
+        ({"designation": "Guru"}, "Choose the expert’s designation from the list, or None"),
         ({"dbs_confirmed": ""}, "Choose yes if your school has confirmed the DBS check"),
         ({"dbs_confirmed_on": ["", "", ""]}, "Enter the date your school confirmed the DBS check"),
         ({"dbs_confirmed_on": ["31", "2", "2025"]}, "must be a real date"),

@@ -159,8 +159,9 @@ def check_offer_details(details, school=None, offer=None):
 
     if details.delivery_mode not in DELIVERY_MODES:
         problems["delivery_mode"] = "Choose how the support is delivered"
-    if details.designation not in DESIGNATIONS:
-        problems["designation"] = "Choose the expert’s designation"
+    # Many experts (designated safeguarding leads, inclusion managers) have no designation.
+    if details.designation and details.designation not in DESIGNATIONS:
+        problems["designation"] = "Choose the expert’s designation from the list, or None"
     if details.dbs_confirmed_on and details.dbs_confirmed_on > date.today():
         problems["dbs_confirmed_on"] = (
             "The date the DBS check was confirmed must be today or in the past"

@@ -189,7 +189,10 @@ def url_values(db):
     sessions.begin_session(member_a, "Firefox on a staffroom computer")
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
-    offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    offer = make_offer(
+        school_a, "School A's draft offer", status="draft", published_at=None,
+        serves_all_districts=True,
+    )  # fmt: skip
     booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
     notification = Notification(
         user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"

@@ -73,8 +73,15 @@ def edit(offer_id):
 def preview(offer_id):
     offer = services.offer_of_own_school(offer_id, current_user)
     return render_template(
-        "offers/preview.html", offer=offer, actions=services.available_actions(offer)
+        "offers/preview.html",
+        offer=offer,
+        actions=services.available_actions(offer),
+        missing=_missing_before_publishing(offer),
     )
+
+
+def _missing_before_publishing(offer):
+    return services.missing_before_publishing(offer) if offer.status == "draft" else {}
 
 
 @bp.post("/<int:offer_id>/<any(publish, pause, resume, archive):action>")
@@ -99,6 +106,7 @@ def show(offer_id):
         offer=offer,
         own=own,
         actions=services.available_actions(offer) if own else [],
+        missing=_missing_before_publishing(offer) if own else {},
         rating=offer_rating(offer),
     )
 

@@ -37,9 +37,7 @@ def test_an_offer_saved_without_choosing_a_designation_is_not_refused(db, login_
     assert only_offer(db).designation is None
 
 
-def test_a_designation_can_be_taken_away_and_the_form_shows_none_chosen(
-    db, login_as, offer_form
-):
+def test_a_designation_can_be_taken_away_and_the_form_shows_none_chosen(db, login_as, offer_form):
     member = make_member()
     offer = make_offer(member.school, "Safeguarding supervision", designation="SLE")
     client = login_as(member)

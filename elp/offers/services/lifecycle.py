@@ -12,7 +12,12 @@ from elp.offers.models import (
     PUBLISHED,
     Offer,
 )
-from elp.offers.services.details import apply_details, changed_fields, refuse_if_invalid
+from elp.offers.services.details import (
+    apply_details,
+    changed_fields,
+    missing_before_publishing,
+    refuse_if_invalid,
+)
 from elp.timeutil import utcnow
 from elp.transitions import save
 
@@ -25,9 +30,9 @@ def create_offer(school, details, user):
 
 
 def add_offer(school, details, user, **audit_details):
-    """Add a new draft offer to the session (the caller commits)."""
+    """Add a new draft offer to the session (the caller commits); a draft needs only a title."""
     details = details.tidied()
-    refuse_if_invalid(details, school)
+    refuse_if_invalid(details, school, complete=False)
     offer = Offer(school=school, status=DRAFT, updated_by=user)
     apply_details(offer, details)
     db.session.add(offer)
@@ -50,7 +55,8 @@ def revise_offer(offer, details, user, **audit_details):
     """Apply changed details to the offer in the session (the caller commits)."""
     check_allowed(offer, "edit")
     details = details.tidied()
-    refuse_if_invalid(details, offer.school, offer)
+    # A draft may stay unfinished; an offer schools can see must stay complete.
+    refuse_if_invalid(details, offer.school, offer, complete=offer.status != DRAFT)
     changed = changed_fields(offer, details)
     if changed:
         with db.session.no_autoflush:  # the one flush is the compare-and-set in save()
@@ -136,6 +142,14 @@ def apply_transition(offer, action, user, **audit_details):
     transition = check_allowed(offer, action)
     if transition.to_status is None:
         raise ActionRefused("Use the offer form to change an offer.")
+    if action == "publish":
+        missing = missing_before_publishing(offer)
+        if missing:
+            raise ActionRefused(
+                "Your offer cannot be published until it is complete: "
+                + "; ".join(message[0].lower() + message[1:] for message in missing.values())
+                + "."
+            )
     old_status = offer.status
     offer.status = transition.to_status
     if transition.to_status == PUBLISHED and offer.published_at is None:

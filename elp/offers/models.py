@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, false
+from sqlalchemy import Column, ForeignKey, String, Table, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -54,7 +54,8 @@ class Category(db.Model):
 
 
 class Specialism(db.Model):
-    """A free tag, stored once in its normalised form (see offers.services.normalise_tag)."""
+    """A free tag, stored once in each form it was typed (offers.services.normalise_tag):
+    "ASD" keeps its capitals; search folds case, so "asd" finds it."""
 
     __tablename__ = "specialism"
 
@@ -138,7 +139,7 @@ class Offer(Versioned, db.Model):
     category: Mapped[Category | None] = relationship()
     updated_by: Mapped[User | None] = relationship()
     specialisms: Mapped[list[Specialism]] = relationship(
-        secondary=offer_specialism, order_by=Specialism.name
+        secondary=offer_specialism, order_by=(func.lower(Specialism.name), Specialism.name)
     )
     phase_rows: Mapped[list[OfferPhase]] = relationship(cascade="all, delete-orphan")
     district_rows: Mapped[list[OfferDistrict]] = relationship(cascade="all, delete-orphan")

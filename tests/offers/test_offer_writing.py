@@ -37,7 +37,7 @@ def test_a_member_saves_an_offer_as_a_draft_with_everything_typed(db, login_as, 
     assert offer.districts == ["Epping Forest", "Harlow"]
     assert not offer.serves_all_districts
     assert offer.dbs_confirmed and offer.dbs_confirmed_on == date(2025, 9, 14)
-    assert [tag.name for tag in offer.specialisms] == ["early reading", "phonics"]
+    assert [tag.name for tag in offer.specialisms] == ["Early Reading", "Phonics"]
     assert offer.published_at is None
     assert [event.actor_id for event in events(db, "offer.created")] == [member.id]
     page = client.get(response.location).get_data(as_text=True)

@@ -78,7 +78,9 @@ class OfferDetails:
                 **asdict(self),
                 **one_line,
                 "description": self.description.strip().replace("\r\n", "\n"),
-                "specialisms": sorted(normalise_specialisms(self.specialisms)),
+                "specialisms": sorted(
+                    normalise_specialisms(self.specialisms), key=specialism_order
+                ),
                 "phases": _in_order(self.phases, PHASES),
                 "districts": _in_order(districts, DISTRICT_NAMES),
                 "dbs_confirmed_on": self.dbs_confirmed_on if self.dbs_confirmed else None,
@@ -95,14 +97,23 @@ def _in_order(values, known):
 
 
 def normalise_tag(text):
-    """One specialism as stored: trimmed, lower-case, single spaces."""
-    return " ".join((text or "").split()).lower()
+    """One specialism as stored: trimmed, single spaces, with the capitals it was typed with
+    (ASD, EHCP); search matches it whatever the case."""
+    return " ".join((text or "").split())
+
+
+def specialism_order(tag):
+    """How an offer's specialisms are listed: alphabetically, whatever the case."""
+    return (tag.casefold(), tag)
 
 
 def normalise_specialisms(texts):
-    """Normalise tags, dropping empty ones and repeats (first one wins)."""
-    tags = (normalise_tag(text) for text in texts)
-    return list(dict.fromkeys(tag for tag in tags if tag))
+    """Normalise tags, dropping empty ones and repeats in any case (first one wins)."""
+    tags = {}
+    for tag in map(normalise_tag, texts):
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return list(tags.values())
 
 
 def split_specialisms(text, separator=","):
@@ -236,7 +247,7 @@ def details_of(offer):
         summary=offer.summary,
         description=offer.description,
         category_id=offer.category_id,
-        specialisms=[specialism.name for specialism in offer.specialisms],
+        specialisms=sorted((s.name for s in offer.specialisms), key=specialism_order),
         phases=offer.phases,
         serves_all_districts=offer.serves_all_districts,
         districts=[] if offer.serves_all_districts else offer.districts,

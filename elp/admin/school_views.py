@@ -10,7 +10,7 @@ from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
 from elp.admin.forms import SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
-from elp.errors import InvalidInput
+from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 
 
@@ -80,6 +80,32 @@ def issue_access_code(school_id):
     )
     # The code is shown this once: keep it out of every cache.
     return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")
+@admin_required
+def confirm_revoke_access_code(school_id, access_code_id):
+    school = db.get_or_404(School, school_id)
+    access_code = services.find_school_access_code(school, access_code_id) or abort(404)
+    if access_code.state() != "valid":
+        raise ActionRefused(
+            f"This access code is already {access_code.state()}, so it cannot be revoked."
+        )
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to revoke the access code ending {access_code.hint}?",
+        caption=school.name,
+        explanation=f"Nobody will be able to join {school.name} with it. "
+        "You can issue the school a new code at any time.",
+        button="Revoke access code",
+        action=url_for(
+            "admin.revoke_access_code", school_id=school.id, access_code_id=access_code.id
+        ),
+        cancel_text="Keep the access code",
+        cancel_href=url_for("admin.school", school_id=school.id),
+        back_text=school.name,
+        back_href=url_for("admin.school", school_id=school.id),
+    )
 
 
 @bp.post("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")

@@ -84,6 +84,30 @@ def _missing_before_publishing(offer):
     return services.missing_before_publishing(offer) if offer.status == "draft" else {}
 
 
+@bp.get("/<int:offer_id>/archive")
+@school_user_required
+def confirm_archive(offer_id):
+    """Ask before archiving: an archived offer cannot come back."""
+    offer = services.offer_of_own_school(offer_id, current_user)
+    services.check_allowed(offer, "archive")
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to archive ‘{offer.title}’?",
+        caption=offer.school.name,
+        explanation=(
+            "Seeking schools will no longer see it, and an archived offer cannot come back: "
+            "to offer this support again you would write a new offer. Requests and bookings "
+            "already made stay as they are."
+        ),
+        button="Archive offer",
+        action=url_for(".change_status", offer_id=offer.id, action="archive"),
+        cancel_text="Keep the offer",
+        cancel_href=url_for(".show", offer_id=offer.id),
+        back_text="Back to your offer",
+        back_href=url_for(".show", offer_id=offer.id),
+    )
+
+
 @bp.post("/<int:offer_id>/<any(publish, pause, resume, archive):action>")
 @school_user_required
 def change_status(offer_id, action):

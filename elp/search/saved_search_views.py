@@ -33,6 +33,25 @@ def save():
     return redirect(url_for("saved_searches.index"))
 
 
+@bp.get("/<int:saved_search_id>/delete")
+@school_user_required
+def confirm_delete(saved_search_id):
+    saved = saved_searches.saved_search_of(current_user, saved_search_id)
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to delete the saved search “{saved.name}”?",
+        caption=None,
+        explanation="We will stop emailing you about new offers that match it. "
+        "You can save the search again at any time.",
+        button="Delete saved search",
+        action=url_for("saved_searches.delete", saved_search_id=saved.id),
+        cancel_text="Keep the saved search",
+        cancel_href=url_for("saved_searches.index"),
+        back_text="Back to saved searches",
+        back_href=url_for("saved_searches.index"),
+    )
+
+
 @bp.post("/<int:saved_search_id>/delete")
 @school_user_required
 def delete(saved_search_id):

@@ -72,8 +72,12 @@ def sign_out_users_who_lost_access():
 
 
 def _show_error(form, error: InvalidInput):
-    """Show a refusal from a service next to the field it is about."""
-    getattr(form, error.field).errors.append(error.message)
+    """Show a refusal from a service next to each field it is about."""
+    for field, message in error.problems.items():
+        errors = getattr(form, field).errors
+        if message not in errors:
+            errors.append(message)
+    form._errors = None  # WTForms caches form.errors; the lists just grew
 
 
 def _safe_next(target):

@@ -3,8 +3,26 @@ once: a wrong code and a weak password together, not one per attempt."""
 
 import re
 
-from tests.accounts.test_join_with_access_code import CODE, access_code, join, school, users  # noqa: F401
-from tests.factories import make_member
+import pytest
+
+from elp.accounts import tokens
+from elp.accounts.models import AccessCode
+from elp.timeutil import utcnow
+from tests.accounts.test_join_with_access_code import CODE, join, users
+from tests.factories import days, make_member, make_school
+
+
+@pytest.fixture
+def access_code(db):
+    access_code = AccessCode(
+        school=make_school(name="Moulsham Infant School"),
+        code_hash=tokens.hash_access_code(CODE),
+        hint=CODE[-4:],
+        expires_at=utcnow() + days(30),
+    )
+    db.session.add(access_code)
+    db.session.commit()
+    return access_code
 
 
 def summary(response):

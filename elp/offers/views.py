@@ -160,10 +160,18 @@ def hide(offer_id):
     services.check_can_hide(offer)
     form = HideOfferForm()
     if form.validate_on_submit():
-        services.hide_offer(offer, form.reason.data, current_user)
-        flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
+        if services.hide_offer(offer, form.reason.data, current_user):
+            flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
+        else:
+            flash(
+                f"‘{offer.title}’ is hidden. {offer.school.name} has no users on ELP Exchange, "
+                "so no one has been told: tell the school yourself",
+                "success",
+            )
         return redirect(url_for(".offers"))
-    return render_template("offers/admin_hide.html", form=form, offer=offer)
+    return render_template(
+        "offers/admin_hide.html", form=form, offer=offer, told=services.people_to_tell(offer)
+    )
 
 
 @admin_bp.post("/offers/<int:offer_id>/unhide")

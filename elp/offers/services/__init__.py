@@ -62,6 +62,7 @@ from elp.offers.services.moderation import (
     admin_offers,
     check_can_hide,
     hide_offer,
+    people_to_tell,
     unhide_offer,
 )
 from elp.offers.services.reads import (
@@ -117,6 +118,7 @@ __all__ = [
     "offer_counts_by_category",
     "offer_for_viewer",
     "offer_of_own_school",
+    "people_to_tell",
     "rename_category",
     "revise_offer",
     "school_offers",

@@ -19,7 +19,7 @@ ITEMS = [
     ("Requests", "inbox.requests", "school", "/requests"),
     ("Your offers", "offers.mine", "school", "/offers"),
     ("Bookings", "bookings.index", "school", "/bookings"),
-    ("Colleagues", "accounts.colleagues", "lead", "/school/colleagues"),
+    ("Colleagues", "accounts.colleagues", "school", "/school/colleagues"),
     ("Admin", "admin.index", "admin", "/admin"),
 ]
 # An offer page belongs to "Your offers" for its own school and to "Find support" for others.

@@ -55,11 +55,16 @@ ROUTES = [
     ("POST", "/reset-password/<reset_token>",                           (200, 200, 200, 200, 200)),
     ("GET",  "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
     ("POST", "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
-    ("GET",  "/school/colleagues",                                      (302, 403, 200, 403, 403)),
+    # Members see their colleagues and who their lead is; only leads change anything.
+    ("GET",  "/school/colleagues",                                      (302, 200, 200, 200, 403)),
     ("GET",  "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
     ("GET",  "/school/colleagues/<int:user_id>/remove",                 (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/<int:user_id>/remove",                 (302, 403, 302, 403, 403)),
+    ("GET",  "/school/colleagues/<int:user_id>/make-lead",              (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/<int:user_id>/make-lead",              (302, 403, 302, 403, 403)),
+    ("GET",  "/school/colleagues/<int:user_id>/hand-over",              (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/<int:user_id>/hand-over",              (302, 403, 302, 403, 403)),
     ("GET",  "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 302, 403, 403)),
     # Sessions belong to one user: anyone else's session id is a 404, as if it did not exist.

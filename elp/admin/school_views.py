@@ -82,11 +82,18 @@ def issue_access_code(school_id):
     return page, 200, {"Cache-Control": "no-store"}
 
 
-@bp.get("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")
+@bp.route(
+    "/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke", methods=["GET", "POST"]
+)
 @admin_required
-def confirm_revoke_access_code(school_id, access_code_id):
+def revoke_access_code(school_id, access_code_id):
+    """Ask before revoking an access code, then revoke it."""
     school = db.get_or_404(School, school_id)
     access_code = services.find_school_access_code(school, access_code_id) or abort(404)
+    if request.method == "POST":
+        services.revoke_access_code(access_code, revoked_by=current_user)
+        flash(f"The access code ending {access_code.hint} has been revoked", "success")
+        return redirect(url_for("admin.school", school_id=school.id))
     if access_code.state() != "valid":
         raise ActionRefused(
             f"This access code is already {access_code.state()}, so it cannot be revoked."
@@ -106,16 +113,6 @@ def confirm_revoke_access_code(school_id, access_code_id):
         back_text=school.name,
         back_href=url_for("admin.school", school_id=school.id),
     )
-
-
-@bp.post("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")
-@admin_required
-def revoke_access_code(school_id, access_code_id):
-    school = db.get_or_404(School, school_id)
-    access_code = services.find_school_access_code(school, access_code_id) or abort(404)
-    services.revoke_access_code(access_code, revoked_by=current_user)
-    flash(f"The access code ending {access_code.hint} has been revoked", "success")
-    return redirect(url_for("admin.school", school_id=school.id))
 
 
 @bp.route("/schools/<int:school_id>/suspend", methods=["GET", "POST"])

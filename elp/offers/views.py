@@ -84,11 +84,13 @@ def _missing_before_publishing(offer):
     return services.missing_before_publishing(offer) if offer.status == "draft" else {}
 
 
-@bp.get("/<int:offer_id>/archive")
+@bp.route("/<int:offer_id>/archive", methods=["GET", "POST"])
 @school_user_required
-def confirm_archive(offer_id):
-    """Ask before archiving: an archived offer cannot come back."""
+def archive(offer_id):
+    """Ask before archiving (an archived offer cannot come back), then archive."""
     offer = services.offer_of_own_school(offer_id, current_user)
+    if request.method == "POST":
+        return change_status(offer_id, "archive")
     services.check_allowed(offer, "archive")
     return render_template(
         "_confirm.html",
@@ -100,7 +102,7 @@ def confirm_archive(offer_id):
             "already made stay as they are."
         ),
         button="Archive offer",
-        action=url_for(".change_status", offer_id=offer.id, action="archive"),
+        action=url_for(".archive", offer_id=offer.id),
         cancel_text="Keep the offer",
         cancel_href=url_for(".show", offer_id=offer.id),
         back_text="Back to your offer",
@@ -108,7 +110,7 @@ def confirm_archive(offer_id):
     )
 
 
-@bp.post("/<int:offer_id>/<any(publish, pause, resume, archive):action>")
+@bp.post("/<int:offer_id>/<any(publish, pause, resume):action>")
 @school_user_required
 def change_status(offer_id, action):
     offer = services.offer_of_own_school(offer_id, current_user)

@@ -33,9 +33,14 @@ def save():
     return redirect(url_for("saved_searches.index"))
 
 
-@bp.get("/<int:saved_search_id>/delete")
+@bp.route("/<int:saved_search_id>/delete", methods=["GET", "POST"])
 @school_user_required
-def confirm_delete(saved_search_id):
+def delete(saved_search_id):
+    """Ask before deleting a saved search, then delete it."""
+    if request.method == "POST":
+        saved = saved_searches.delete_saved_search(current_user, saved_search_id)
+        flash(f"Saved search “{saved.name}” deleted.", "success")
+        return redirect(url_for("saved_searches.index"))
     saved = saved_searches.saved_search_of(current_user, saved_search_id)
     return render_template(
         "_confirm.html",
@@ -50,14 +55,6 @@ def confirm_delete(saved_search_id):
         back_text="Back to saved searches",
         back_href=url_for("saved_searches.index"),
     )
-
-
-@bp.post("/<int:saved_search_id>/delete")
-@school_user_required
-def delete(saved_search_id):
-    saved = saved_searches.delete_saved_search(current_user, saved_search_id)
-    flash(f"Saved search “{saved.name}” deleted.", "success")
-    return redirect(url_for("saved_searches.index"))
 
 
 @bp.post("/<int:saved_search_id>/alerts")

@@ -16,9 +16,17 @@ class InvalidInput(ActionRefused):
     """Input a service refuses, named by the form field it came from, so the view can show the
     message next to that field and keep what was typed."""
 
-    def __init__(self, field, message):
+    def __init__(self, field, message, more=None):
         super().__init__(message)
         self.field = field
+        # Every problem found at once, {field: message}, so a form can show them all.
+        self.problems = {field: message, **(more or {})}
+
+    @classmethod
+    def all_of(cls, problems):
+        """One error carrying several fields' problems ({field: message}, at least one)."""
+        (field, message), *more = problems.items()
+        return cls(field, message, dict(more))
 
 
 class NotFound(Exception):

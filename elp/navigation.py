@@ -19,7 +19,7 @@ ITEMS = [
     ("Requests", "inbox.requests", "school", "/requests"),
     ("Your offers", "offers.mine", "school", "/offers"),
     ("Bookings", "bookings.index", "school", "/bookings"),
-    ("Colleagues", "accounts.colleagues", "lead", "/school/colleagues"),
+    ("Colleagues", "accounts.colleagues", "school", "/school/colleagues"),
     ("Charges", "charges_admin.charges", "admin", "/admin/charges"),
     ("Admin", "admin.index", "admin", "/admin"),
 ]

@@ -98,6 +98,7 @@ def make_offer(school=None, title=None, *, category="Pupil achievement", phases=
         "delivery_mode": "at_your_school",
         "expert_name": "Alex Expert",
         "designation": "SLE",
+        "dbs_confirmed": False,
         "unit": "day",
         "price_pence": 35000,
         "capacity": 10,

@@ -62,11 +62,16 @@ ROUTES = [
     ("POST", "/reset-password/<reset_token>",                           (200, 200, 200, 200, 200)),
     ("GET",  "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
     ("POST", "/invitations/<invitation_token>",                         (200, 200, 200, 200, 200)),
-    ("GET",  "/school/colleagues",                                      (302, 403, 200, 403, 403)),
+    # Members see their colleagues and who their lead is; only leads change anything.
+    ("GET",  "/school/colleagues",                                      (302, 200, 200, 200, 403)),
     ("GET",  "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/invite",                               (302, 403, 200, 403, 403)),
     ("GET",  "/school/colleagues/<int:user_id>/remove",                 (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/<int:user_id>/remove",                 (302, 403, 302, 403, 403)),
+    ("GET",  "/school/colleagues/<int:user_id>/make-lead",              (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/<int:user_id>/make-lead",              (302, 403, 302, 403, 403)),
+    ("GET",  "/school/colleagues/<int:user_id>/hand-over",              (302, 403, 200, 403, 403)),
+    ("POST", "/school/colleagues/<int:user_id>/hand-over",              (302, 403, 302, 403, 403)),
     ("GET",  "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 200, 403, 403)),
     ("POST", "/school/colleagues/invitations/<int:invitation_id>/cancel", (302, 403, 302, 403, 403)),
     # Sessions belong to one user: anyone else's session id is a 404, as if it did not exist.
@@ -80,6 +85,8 @@ ROUTES = [
     ("POST", "/admin/schools/new",                                      (302, 403, 403, 403, 200)),
     ("GET",  "/admin/schools/<int:school_id>",                          (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/<int:school_id>/access-codes",             (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke",
+                                                                        (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke",
                                                                         (302, 403, 403, 403, 302)),
     ("GET",  "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
@@ -104,7 +111,9 @@ ROUTES = [
     ("GET",  "/offers/<int:offer_id>/preview",                          (302, 200, 200, 404, 403)),
     ("GET",  "/offers/<int:offer_id>/edit",                             (302, 200, 200, 404, 403)),
     ("POST", "/offers/<int:offer_id>/edit",                             (302, 200, 200, 404, 403)),
-    ("POST", "/offers/<int:offer_id>/<any(publish, pause, resume, archive):action>",
+    ("GET",  "/offers/<int:offer_id>/archive",                          (302, 200, 200, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/archive",                          (302, 302, 302, 404, 403)),
+    ("POST", "/offers/<int:offer_id>/<any(publish, pause, resume):action>",
                                                                         (302, 302, 302, 404, 403)),
     ("GET",  "/admin/offers",                                           (302, 403, 403, 403, 200)),
     ("GET",  "/admin/offers/<int:offer_id>/hide",                       (302, 403, 403, 403, 409)),
@@ -148,6 +157,7 @@ ROUTES = [
     # Saved searches belong to one user: the lead of the same school gets a 404 too.
     ("GET",  "/search/saved",                                           (302, 200, 200, 200, 403)),
     ("POST", "/search/saved",                                           (302, 302, 302, 302, 403)),
+    ("GET",  "/search/saved/<int:saved_search_id>/delete",              (302, 200, 404, 404, 403)),
     ("POST", "/search/saved/<int:saved_search_id>/delete",              (302, 302, 404, 404, 403)),
     ("POST", "/search/saved/<int:saved_search_id>/alerts",              (302, 302, 404, 404, 403)),
     ("GET",  "/search/saved/unsubscribe/<unsubscribe_token>",           (200, 200, 200, 200, 200)),
@@ -225,7 +235,10 @@ def url_values(db):
     sessions.begin_session(member_a, "Firefox on a staffroom computer")
     _db.session.commit()
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
-    offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
+    offer = make_offer(
+        school_a, "School A's draft offer", status="draft", published_at=None,
+        serves_all_districts=True,
+    )  # fmt: skip
     booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
     notification = Notification(
         user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"

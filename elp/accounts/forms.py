@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
+from elp.accounts import services
 from elp.accounts.services import EMAIL_FORMAT
 from elp.text import one_line
 
@@ -56,17 +57,18 @@ def _job_title_field():
     )
 
 
-class NewPasswordForm(FlaskForm):
-    """A new password typed twice; the policy itself is applied by the service."""
-
-    password = PasswordField(
+def _password_field():
+    return PasswordField(
         "Password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a password")],
         description="At least 12 characters. A few unrelated words together are easy to "
         "remember and hard to guess.",
     )
-    confirm_password = PasswordField(
+
+
+def _confirm_password_field():
+    return PasswordField(
         "Confirm password",
         widget=GovPasswordInput(),
         validators=[
@@ -74,6 +76,17 @@ class NewPasswordForm(FlaskForm):
             EqualTo("password", "The passwords do not match"),
         ],
     )
+
+
+# A form's fields, and so its error summary, run in the order they are made: forms whose
+# password comes after other questions make their own password fields after those.
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice; the policy itself is applied by the service."""
+
+    password = _password_field()
+    confirm_password = _confirm_password_field()
 
 
 class SignInForm(FlaskForm):
@@ -98,7 +111,23 @@ class JoinForm(NewPasswordForm):
     full_name = _full_name_field()
     job_title = _job_title_field()
     email = _email_field()
+    password = _password_field()
+    confirm_password = _confirm_password_field()
     submit = SubmitField("Join ELP Exchange", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        """Check the answers, then the code, email and password together, so every problem
+        is reported at once (the code is checked again when it is redeemed)."""
+        valid = super().validate(extra_validators)
+        problems = services.join_problems(
+            self.access_code.data, self.email.data, self.password.data
+        )
+        for name, message in problems.items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors.append(message)
+        self._errors = None  # WTForms caches form.errors; the lists just grew
+        return valid and not problems
 
 
 class InviteForm(FlaskForm):
@@ -118,6 +147,8 @@ class InviteForm(FlaskForm):
 class AcceptInvitationForm(NewPasswordForm):
     full_name = _full_name_field()
     job_title = _job_title_field()
+    password = _password_field()
+    confirm_password = _confirm_password_field()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 

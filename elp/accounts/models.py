@@ -5,10 +5,11 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elp.accounts.tokens import password_fingerprint
 from elp.extensions import db
+from elp.folding import folded_name
 from elp.timeutil import utcnow
 from elp.transitions import Versioned
 
@@ -45,6 +46,8 @@ class School(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     urn: Mapped[str] = mapped_column(String(6), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name folded for the admin's school search (elp.folding), kept by _fold_name.
+    search_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
     la_code: Mapped[str | None] = mapped_column(String(3))
     la_name: Mapped[str | None] = mapped_column(String(100))
     district_code: Mapped[str | None] = mapped_column(String(9))
@@ -72,6 +75,11 @@ class School(db.Model):
     @property
     def is_suspended(self):
         return self.status == SCHOOL_SUSPENDED
+
+    @validates("name")
+    def _fold_name(self, key, name):
+        self.search_name = folded_name(name)
+        return name
 
 
 class User(UserMixin, db.Model):

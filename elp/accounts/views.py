@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from elp.accounts import services
-from elp.accounts.decorators import lead_required
+from elp.accounts.decorators import lead_required, school_user_required
 from elp.accounts.forms import (
     AcceptInvitationForm,
     ConfirmForm,
@@ -28,6 +28,7 @@ from elp.accounts.models import ROLE_NAMES, normalise_email
 from elp.errors import InvalidInput
 from elp.extensions import limiter
 from elp.security import begin_browser_session, end_browser_session, user_of_ended_browser_session
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("accounts", __name__)
 
@@ -72,8 +73,12 @@ def sign_out_users_who_lost_access():
 
 
 def _show_error(form, error: InvalidInput):
-    """Show a refusal from a service next to the field it is about."""
-    getattr(form, error.field).errors.append(error.message)
+    """Show a refusal from a service next to each field it is about."""
+    for field, message in error.problems.items():
+        errors = getattr(form, field).errors
+        if message not in errors:
+            errors.append(message)
+    form._errors = None  # WTForms caches form.errors; the lists just grew
 
 
 def _safe_next(target):
@@ -170,13 +175,69 @@ def join():
 
 
 @bp.get("/school/colleagues")
-@lead_required
+@school_user_required
 def colleagues():
+    """Everyone at the school; members see who their lead is, leads manage the list."""
     return render_template(
         "accounts/colleagues.html",
         colleagues=services.colleagues(current_user.school_id),
-        invitations=services.open_invitations(current_user.school_id),
+        leads=services.school_leads(current_user.school_id),
+        invitations=(
+            services.open_invitations(current_user.school_id) if current_user.is_lead else []
+        ),
         role_names=ROLE_NAMES,
+    )
+
+
+@bp.route("/school/colleagues/<int:user_id>/make-lead", methods=["GET", "POST"])
+@lead_required
+def make_lead(user_id):
+    colleague = services.find_colleague(current_user, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work():
+            services.make_lead(current_user, colleague)
+        flash(f"{colleague.full_name} is now a school lead", "success")
+        return redirect(url_for("accounts.colleagues"))
+    return _confirm_lead_change(
+        colleague,
+        question=f"Make {colleague.full_name} a school lead?",
+        explanation=f"{colleague.full_name} will be able to invite and remove colleagues and "
+        "make others leads, as you can. You stay a lead too.",
+        button="Make school lead",
+    )
+
+
+@bp.route("/school/colleagues/<int:user_id>/hand-over", methods=["GET", "POST"])
+@lead_required
+def hand_over_lead(user_id):
+    colleague = services.find_colleague(current_user, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work():
+            services.hand_over_lead(current_user, colleague)
+        flash(f"{colleague.full_name} is now the school lead and you are a member", "success")
+        return redirect(url_for("accounts.colleagues"))
+    return _confirm_lead_change(
+        colleague,
+        question=f"Hand the school lead role to {colleague.full_name}?",
+        explanation=f"{colleague.full_name} will become a school lead and you will become a "
+        "member: you will no longer be able to invite or remove colleagues.",
+        button="Hand over the lead role",
+    )
+
+
+def _confirm_lead_change(colleague, question, explanation, button):
+    return render_template(
+        "_confirm.html",
+        question=question,
+        caption=current_user.school.name,
+        explanation=explanation,
+        button=button,
+        button_classes="",
+        action=request.path,
+        cancel_text="Cancel",
+        cancel_href=url_for("accounts.colleagues"),
+        back_text="Back to colleagues",
+        back_href=url_for("accounts.colleagues"),
     )
 
 
@@ -300,4 +361,3 @@ def reset_password(reset_token):
 
 # Pages in their own modules, registered on this blueprint when it is imported.
 from elp.accounts import session_views  # noqa: E402, F401
-from elp.unit_of_work import unit_of_work

@@ -10,7 +10,7 @@ from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
 from elp.admin.forms import SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
-from elp.errors import InvalidInput
+from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.unit_of_work import unit_of_work
 
@@ -85,15 +85,38 @@ def issue_access_code(school_id):
     return page, 200, {"Cache-Control": "no-store"}
 
 
-@bp.post("/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke")
+@bp.route(
+    "/schools/<int:school_id>/access-codes/<int:access_code_id>/revoke", methods=["GET", "POST"]
+)
 @admin_required
 def revoke_access_code(school_id, access_code_id):
+    """Ask before revoking an access code, then revoke it."""
     school = db.get_or_404(School, school_id)
     access_code = services.find_school_access_code(school, access_code_id) or abort(404)
-    with unit_of_work():
-        services.revoke_access_code(access_code, revoked_by=current_user)
-    flash(f"The access code ending {access_code.hint} has been revoked", "success")
-    return redirect(url_for("admin.school", school_id=school.id))
+    if request.method == "POST":
+        with unit_of_work():
+            services.revoke_access_code(access_code, revoked_by=current_user)
+        flash(f"The access code ending {access_code.hint} has been revoked", "success")
+        return redirect(url_for("admin.school", school_id=school.id))
+    if access_code.state() != "valid":
+        raise ActionRefused(
+            f"This access code is already {access_code.state()}, so it cannot be revoked."
+        )
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to revoke the access code ending {access_code.hint}?",
+        caption=school.name,
+        explanation=f"Nobody will be able to join {school.name} with it. "
+        "You can issue the school a new code at any time.",
+        button="Revoke access code",
+        action=url_for(
+            "admin.revoke_access_code", school_id=school.id, access_code_id=access_code.id
+        ),
+        cancel_text="Keep the access code",
+        cancel_href=url_for("admin.school", school_id=school.id),
+        back_text=school.name,
+        back_href=url_for("admin.school", school_id=school.id),
+    )
 
 
 @bp.route("/schools/<int:school_id>/suspend", methods=["GET", "POST"])

@@ -31,9 +31,10 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from elp.accounts.models import DISTRICT_NAMES
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
-from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, PER_UNIT, PHASES
+from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, DRAFT, PER_UNIT, PHASES
 
 ALL_OF_ESSEX = "all"
+NO_DESIGNATION = "none"  # the radio for an expert without one; stored as no designation
 
 
 class DayMonthYearField(Field):
@@ -82,8 +83,9 @@ class OfferForm(FlaskForm):
     expert_name = StringField("Expert’s name", widget=GovTextInput())
     expert_role = StringField("Expert’s role (optional)", widget=GovTextInput())
     designation = RadioField(
-        "Expert’s designation", widget=GovRadioInput(), validate_choice=False,
-        choices=[SelectChoice(name) for name in DESIGNATIONS],
+        "Expert’s designation (optional)", widget=GovRadioInput(), validate_choice=False,
+        choices=[SelectChoice(name) for name in DESIGNATIONS]
+        + [SelectChoice(NO_DESIGNATION, "None")],
     )  # fmt: skip
     dbs_confirmed = RadioField(
         "Has your school confirmed the expert’s enhanced DBS check?",
@@ -102,6 +104,9 @@ class OfferForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.offer = offer
+        # A new offer or a draft is saved unfinished if need be; the rest is checked when it
+        # is published. An offer schools can see must stay complete.
+        self.complete = offer is not None and offer.status != DRAFT
         self.details = None
         self.category.choices = [SelectChoice("", "Choose a category")] + [
             SelectChoice(str(category.id), category.name) for category in services.categories()
@@ -127,12 +132,12 @@ class OfferForm(FlaskForm):
         self.delivery_mode.data = details.delivery_mode
         self.expert_name.data = details.expert_name
         self.expert_role.data = details.expert_role
-        self.designation.data = details.designation
-        self.dbs_confirmed.data = "yes" if details.dbs_confirmed else "no"
+        self.designation.data = details.designation or NO_DESIGNATION
+        self.dbs_confirmed.data = {True: "yes", False: "no"}.get(details.dbs_confirmed)
         on = details.dbs_confirmed_on
         self.dbs_confirmed_on.raw_data = [str(on.day), str(on.month), str(on.year)] if on else None
         self.unit.data = details.unit
-        self.price_on_request.data = details.price_pence is None
+        self.price_on_request.data = bool(details.price_on_request)
         self.price.data = _pounds_as_typed(details.price_pence)
         self.capacity.data = "" if details.capacity is None else str(details.capacity)
 
@@ -152,19 +157,22 @@ class OfferForm(FlaskForm):
             delivery_mode=self.delivery_mode.data or "",
             expert_name=self.expert_name.data or "",
             expert_role=self.expert_role.data or "",
-            designation=self.designation.data or "",
-            dbs_confirmed=self.dbs_confirmed.data == "yes",
+            designation=_designation(self.designation.data),
+            dbs_confirmed={"yes": True, "no": False}.get(self.dbs_confirmed.data),
             dbs_confirmed_on=self.dbs_confirmed_on.data,
             unit=self.unit.data or "",
             price_pence=self._price(problems),
+            price_on_request=bool(self.price_on_request.data),
             capacity=self._capacity(problems),
         )
-        if self.dbs_confirmed.data not in ("yes", "no"):
-            problems["dbs_confirmed"] = "Choose yes if your school has confirmed the DBS check"
-        elif details.dbs_confirmed and details.dbs_confirmed_on is None:
+        # Answering yes asks for the date at once, even on a draft: the import cannot give
+        # it, so publishing does not look for it.
+        if details.dbs_confirmed and details.dbs_confirmed_on is None:
             problems["dbs_confirmed_on"] = "Enter the date your school confirmed the DBS check"
         self.details = details.tidied()
-        found = services.check_offer_details(self.details, self.school, self.offer)
+        found = services.check_offer_details(
+            self.details, self.school, self.offer, complete=self.complete
+        )
         for name, message in {**found, **problems}.items():
             field = getattr(self, name)
             if not field.errors:
@@ -185,8 +193,7 @@ class OfferForm(FlaskForm):
                 problems["price"] = "Enter a price or choose price on request, not both"
             return None
         if not typed:
-            problems["price"] = "Enter the price per unit, or choose price on request"
-            return None
+            return None  # the offer checks say whether a price is needed yet
         if typed.startswith("-"):
             problems["price"] = "The price must be more than £0, or choose price on request"
             return None
@@ -204,6 +211,10 @@ class OfferForm(FlaskForm):
             problems["capacity"] = "Enter the capacity as a whole number of units, like 10"
             return None
         return int(typed)
+
+
+def _designation(chosen):
+    return "" if chosen == NO_DESIGNATION else chosen or ""
 
 
 def _whole_number(text):

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -72,7 +72,8 @@ class Category(db.Model):
 
 
 class Specialism(db.Model):
-    """A free tag, stored once in its normalised form (see offers.services.normalise_tag)."""
+    """A free tag, stored once in each form it was typed (offers.services.normalise_tag):
+    "ASD" keeps its capitals; search folds case, so "asd" finds it."""
 
     __tablename__ = "specialism"
 
@@ -106,7 +107,17 @@ class OfferDistrict(db.Model):
     district: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+def _on_request_when_no_price(context):
+    """An offer added without saying otherwise is "price on request" exactly when it has no
+    price (as an empty price in the Offers CSV is)."""
+    return context.get_current_parameters().get("price_pence") is None
+
+
 class Offer(Versioned, db.Model):
+    """An offer; a draft may be unfinished (only its title is needed to save it), so the
+    details a published offer must have are checked when it is published
+    (offers.services.details.check_offer_details)."""
+
     __tablename__ = "offer"
     __table_args__ = (
         # The database itself keeps bookings within the capacity, whichever statement
@@ -122,16 +133,22 @@ class Offer(Versioned, db.Model):
     title: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)  # Markdown, sanitised when rendered
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     serves_all_districts: Mapped[bool] = mapped_column(default=False)
     delivery_mode: Mapped[str] = mapped_column(String(20))
     expert_name: Mapped[str] = mapped_column(String(120))
     expert_role: Mapped[str | None] = mapped_column(String(120))
     designation: Mapped[str | None] = mapped_column(String(60))
-    dbs_confirmed: Mapped[bool] = mapped_column(default=False)
+    # None: not answered yet. No default, which would take the place of that None on insert.
+    dbs_confirmed: Mapped[bool | None]
     dbs_confirmed_on: Mapped[date | None]
     unit: Mapped[str] = mapped_column(String(20))
-    price_pence: Mapped[int | None]  # None means "price on request"
+    # No price is "price on request" when price_on_request is set; on an unfinished draft
+    # without it, the school has not given a price yet.
+    price_pence: Mapped[int | None]
+    price_on_request: Mapped[bool] = mapped_column(
+        default=_on_request_when_no_price, server_default=false()
+    )
     capacity: Mapped[int | None]  # units the school can release this academic year
     # Units taken by bookings not cancelled. Changed only by a conditional UPDATE in
     # bookings.services, so racing acceptances can never take it past the capacity; a
@@ -146,10 +163,10 @@ class Offer(Versioned, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     school: Mapped[School] = relationship()
-    category: Mapped[Category] = relationship()
+    category: Mapped[Category | None] = relationship()
     updated_by: Mapped[User | None] = relationship()
     specialisms: Mapped[list[Specialism]] = relationship(
-        secondary=offer_specialism, order_by=Specialism.name
+        secondary=offer_specialism, order_by=(func.lower(Specialism.name), Specialism.name)
     )
     phase_rows: Mapped[list[OfferPhase]] = relationship(cascade="all, delete-orphan")
     district_rows: Mapped[list[OfferDistrict]] = relationship(cascade="all, delete-orphan")

@@ -176,10 +176,12 @@ def _check_row(row, schools, categories, existing):
     if category_id is None:
         problems["category"] = f"there is no category called ‘{values['category']}’"
     serves_all = values["districts"].lower() == ALL_DISTRICTS
+    # An empty designation is none: many experts have no formal designation.
     designation = next((d for d in DESIGNATIONS if d.lower() == values["designation"].lower()), "")
-    if not designation:
+    if values["designation"] and not designation:
         problems["designation"] = (
-            f"designation ‘{values['designation']}’ is not one of {', '.join(DESIGNATIONS)}"
+            f"designation ‘{values['designation']}’ is not one of {', '.join(DESIGNATIONS)}, "
+            "or empty for none"
         )
     dbs = values["dbs_confirmed"].lower()
     if dbs not in ("yes", "no"):

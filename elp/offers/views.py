@@ -83,11 +83,44 @@ def edit(offer_id):
 def preview(offer_id):
     offer = services.offer_of_own_school(offer_id, current_user)
     return render_template(
-        "offers/preview.html", offer=offer, actions=services.available_actions(offer)
+        "offers/preview.html",
+        offer=offer,
+        actions=services.available_actions(offer),
+        missing=_missing_before_publishing(offer),
     )
 
 
-@bp.post("/<int:offer_id>/<any(publish, pause, resume, archive):action>")
+def _missing_before_publishing(offer):
+    return services.missing_before_publishing(offer) if offer.status == "draft" else {}
+
+
+@bp.route("/<int:offer_id>/archive", methods=["GET", "POST"])
+@school_user_required
+def archive(offer_id):
+    """Ask before archiving (an archived offer cannot come back), then archive."""
+    offer = services.offer_of_own_school(offer_id, current_user)
+    if request.method == "POST":
+        return change_status(offer_id, "archive")
+    services.check_allowed(offer, "archive")
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to archive ‘{offer.title}’?",
+        caption=offer.school.name,
+        explanation=(
+            "Seeking schools will no longer see it, and an archived offer cannot come back: "
+            "to offer this support again you would write a new offer. Requests and bookings "
+            "already made stay as they are."
+        ),
+        button="Archive offer",
+        action=url_for(".archive", offer_id=offer.id),
+        cancel_text="Keep the offer",
+        cancel_href=url_for(".show", offer_id=offer.id),
+        back_text="Back to your offer",
+        back_href=url_for(".show", offer_id=offer.id),
+    )
+
+
+@bp.post("/<int:offer_id>/<any(publish, pause, resume):action>")
 @school_user_required
 def change_status(offer_id, action):
     offer = services.offer_of_own_school(offer_id, current_user)
@@ -110,6 +143,7 @@ def show(offer_id):
         offer=offer,
         own=own,
         actions=services.available_actions(offer) if own else [],
+        missing=_missing_before_publishing(offer) if own else {},
         rating=offer_rating(offer),
     )
 
@@ -140,10 +174,19 @@ def hide(offer_id):
     form = HideOfferForm()
     if form.validate_on_submit():
         with unit_of_work():
-            services.hide_offer(offer, form.reason.data, current_user)
-        flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
+            told = services.hide_offer(offer, form.reason.data, current_user)
+        if told:
+            flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
+        else:
+            flash(
+                f"‘{offer.title}’ is hidden. {offer.school.name} has no users on ELP Exchange, "
+                "so no one has been told: tell the school yourself",
+                "success",
+            )
         return redirect(url_for(".offers"))
-    return render_template("offers/admin_hide.html", form=form, offer=offer)
+    return render_template(
+        "offers/admin_hide.html", form=form, offer=offer, told=services.people_to_tell(offer)
+    )
 
 
 @admin_bp.post("/offers/<int:offer_id>/unhide")

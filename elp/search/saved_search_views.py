@@ -37,13 +37,29 @@ def save():
     return redirect(url_for("saved_searches.index"))
 
 
-@bp.post("/<int:saved_search_id>/delete")
+@bp.route("/<int:saved_search_id>/delete", methods=["GET", "POST"])
 @school_user_required
 def delete(saved_search_id):
-    with unit_of_work():
-        saved = saved_searches.delete_saved_search(current_user, saved_search_id)
-    flash(f"Saved search “{saved.name}” deleted.", "success")
-    return redirect(url_for("saved_searches.index"))
+    """Ask before deleting a saved search, then delete it."""
+    if request.method == "POST":
+        with unit_of_work():
+            saved = saved_searches.delete_saved_search(current_user, saved_search_id)
+        flash(f"Saved search “{saved.name}” deleted.", "success")
+        return redirect(url_for("saved_searches.index"))
+    saved = saved_searches.saved_search_of(current_user, saved_search_id)
+    return render_template(
+        "_confirm.html",
+        question=f"Are you sure you want to delete the saved search “{saved.name}”?",
+        caption=None,
+        explanation="We will stop emailing you about new offers that match it. "
+        "You can save the search again at any time.",
+        button="Delete saved search",
+        action=url_for("saved_searches.delete", saved_search_id=saved.id),
+        cancel_text="Keep the saved search",
+        cancel_href=url_for("saved_searches.index"),
+        back_text="Back to saved searches",
+        back_href=url_for("saved_searches.index"),
+    )
 
 
 @bp.post("/<int:saved_search_id>/alerts")

@@ -176,3 +176,23 @@ def test_a_new_password_signs_the_account_out_everywhere_else(app, db, member, s
     response = elsewhere.get("/offers/mine")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_the_user_is_emailed_when_their_password_changes(app, client, db, member, sent_emails):
+    ask_for_link(client, "jo@school.example")
+    reset(client, reset_link(sent_emails[0]))
+
+    [_, changed] = sent_emails
+    assert changed["To"] == "jo@school.example"
+    assert changed["Subject"] == "Your ELP Exchange password has been changed"
+    body = changed.get_content()
+    assert "has just been changed" in body
+    assert "http://localhost/forgot-password" in body
+    assert app.config["CONTACT_EMAIL"] in body
+
+
+def test_no_email_says_a_password_changed_when_it_did_not(client, db, member, sent_emails):
+    ask_for_link(client, "jo@school.example")
+    reset(client, reset_link(sent_emails[0]), "short")
+
+    assert len(sent_emails) == 1

@@ -1,6 +1,9 @@
-"""Public pages pass axe-core in real Chromium, with the site's stylesheet and scripts."""
+"""Public pages, and the confirmation page destructive actions share, pass axe-core in real
+Chromium, with the site's stylesheet and scripts."""
 
 import pytest
+
+from tests.factories import PASSWORD, make_member, make_offer
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +106,22 @@ def test_the_admin_reports_and_audit_log_are_accessible(
     assert page.title().startswith("Error: ")
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
+
+
+def test_a_confirmation_page_is_accessible_and_works_without_javascript(
+    db, page, page_without_javascript, live_server, assert_accessible, sign_in_with_browser
+):
+    member = make_member(email="sam@oak.example")
+    offer = make_offer(member.school, "Phonics catch-up")
+
+    sign_in_with_browser(page, "sam@oak.example", PASSWORD)
+    page.goto(f"{live_server.url}/offers/{offer.id}")
+    page.get_by_role("link", name="Archive offer").click()
+    assert page.get_by_role("heading", name="Are you sure you want to archive").is_visible()
+    assert_accessible(page)
+
+    # Without JavaScript the same page asks, and its button archives the offer.
+    sign_in_with_browser(page_without_javascript, "sam@oak.example", PASSWORD)
+    page_without_javascript.goto(f"{live_server.url}/offers/{offer.id}/archive")
+    page_without_javascript.get_by_role("button", name="Archive offer").click()
+    assert page_without_javascript.get_by_text("Your offer has been archived").is_visible()

@@ -98,7 +98,7 @@ def test_a_good_file_creates_every_offer(db, schools, import_file):
     assert phonics.status == "published" and phonics.published_at is not None
     assert phonics.phases == ["Early years", "KS1"]
     assert phonics.districts == ["Epping Forest", "Harlow"]
-    assert [tag.name for tag in phonics.specialisms] == ["early reading", "phonics"]
+    assert [tag.name for tag in phonics.specialisms] == ["early reading", "Phonics"]
     assert (phonics.price_pence, phonics.unit, phonics.capacity) == (35000, "day", 12)
     assert phonics.dbs_confirmed and phonics.dbs_confirmed_on is None  # the CSV has no date
     assert phonics.description == "We audit, coach and model.\n\n- learning walk\n- coaching"

@@ -133,3 +133,36 @@ def test_the_admin_home_links_to_offers_import_and_categories(db, login_as):
 
     for href in ('href="/admin/offers"', 'href="/admin/offers/import"', 'href="/admin/categories"'):
         assert href in page
+
+
+def test_hiding_the_offer_of_a_school_without_users_says_no_one_was_told(
+    db, login_as, client, sent_emails
+):
+    offer = make_offer(make_school(name="Oak Academy"), "Phonics for all")  # loaded by ELP
+    login_as(make_admin())
+
+    form = client.get(f"/admin/offers/{offer.id}/hide").get_data(as_text=True)
+    assert "Oak Academy has no users on ELP Exchange, so no one will be emailed" in form
+    assert "is emailed the reason" not in form
+
+    response = client.post(
+        f"/admin/offers/{offer.id}/hide", data={"reason": "Out of date."}, follow_redirects=True
+    )
+
+    page = response.get_data(as_text=True)
+    assert "has been told why" not in page
+    assert "Oak Academy has no users on ELP Exchange, so no one has been told" in page
+    assert sent_emails == []
+
+
+def test_the_hide_email_gives_elps_contact_address_not_a_reply(db, app, login_as, client,
+                                                              sent_emails):  # fmt: skip
+    lead = make_lead()
+    offer = make_offer(lead.school)
+    login_as(make_admin())
+
+    client.post(f"/admin/offers/{offer.id}/hide", data={"reason": "Out of date."})
+
+    body = sent_emails[0].get_content()
+    assert f"email the Essex Learning Partnership at {app.config['CONTACT_EMAIL']}" in body
+    assert "reply to" not in body.lower()

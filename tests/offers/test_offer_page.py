@@ -40,11 +40,12 @@ def test_a_seeking_school_sees_everything_it_needs_to_decide(db, login_as):
         "£175.50 per half day", "8 half days", "Mixed",
         "KS1, KS2", "Epping Forest, Harlow", "Special school outreach",
         "autism, sensory regulation",
-        "Katherines Brook School", "District: Harlow", "Type: Academy special converter",
+        "Katherines Brook School", "District: Harlow", "Phase: Academy special converter",
     ):  # fmt: skip
         assert text in page, text
     # GIAS's phase for a special school says nothing to a seeking school; its type does.
     assert "Not applicable" not in page
+    assert "Type: Academy special converter" not in page  # said once, as its phase
     assert "Your school’s offer" not in page
     assert f'href="/offers/{offer.id}/request">Request support</a>' in page
 

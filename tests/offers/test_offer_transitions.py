@@ -34,7 +34,9 @@ EXPECTED = {
 @pytest.mark.parametrize(("status", "action"), list(EXPECTED))
 def test_every_status_and_action(db, status, action):
     lead = make_lead()
-    offer = make_offer(lead.school, status=status, published_at=None)
+    offer = make_offer(
+        lead.school, status=status, published_at=None, serves_all_districts=True
+    )
     expected = EXPECTED[(status, action)]
 
     if expected in STATUSES:
@@ -79,7 +81,7 @@ def test_the_buttons_come_from_the_same_table(db):
 
 def test_publishing_stamps_the_first_publication_only(db):
     lead = make_lead()
-    offer = make_offer(lead.school, status="draft", published_at=None)
+    offer = make_offer(lead.school, status="draft", published_at=None, serves_all_districts=True)
     services.change_status(offer, "publish", lead)
     first = offer.published_at
     services.change_status(offer, "pause", lead)

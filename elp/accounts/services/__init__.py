@@ -6,6 +6,7 @@ for accounts lives in this package; views only call its functions.
 - `signing_in`: signing in, its lockout, and resetting a forgotten password
 - `access_codes`: access codes ELP issues and a school's first lead redeems
 - `invitations`: colleagues, and the invitations leads send them
+- `leads`: making a colleague a school lead, and handing the role on
 - `schools`: schools as ELP admins manage them
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
@@ -17,6 +18,7 @@ from elp.accounts.services.access_codes import (
     ACCESS_CODE_PROBLEMS,
     find_school_access_code,
     issue_access_code,
+    join_problems,
     redeem_access_code,
     revoke_access_code,
     school_access_codes,
@@ -32,6 +34,7 @@ from elp.accounts.services.invitations import (
     open_invitations,
     remove_colleague,
 )
+from elp.accounts.services.leads import hand_over_lead, make_lead, school_leads
 from elp.accounts.services.schools import (
     SCHOOLS_PER_PAGE,
     add_school,
@@ -84,8 +87,11 @@ __all__ = [
     "find_school_by_urn",
     "find_school_invitation",
     "find_user_by_email",
+    "hand_over_lead",
     "invite_colleague",
     "issue_access_code",
+    "join_problems",
+    "make_lead",
     "open_invitation",
     "open_invitations",
     "reactivate_school",
@@ -95,6 +101,7 @@ __all__ = [
     "reset_password",
     "revoke_access_code",
     "school_access_codes",
+    "school_leads",
     "school_users",
     "search_schools",
     "sessions",

@@ -14,7 +14,7 @@ from elp.accounts.models import (
 )
 from elp.accounts.passwords import hash_password
 from elp.accounts.services.users import (
-    check_new_account,
+    new_account_problems,
     open_account,
     suspension_message,
 )
@@ -77,23 +77,37 @@ def revoke_access_code(access_code, revoked_by):
     db.session.flush()
 
 
+def _access_code_and_problems(code, email, password):
+    access_code = db.session.scalar(
+        select(AccessCode).where(AccessCode.code_hash == tokens.hash_access_code(code or ""))
+    )
+    state = access_code.state() if access_code else None
+    problems = {}
+    if state != "valid":
+        problems["access_code"] = ACCESS_CODE_PROBLEMS[state]
+    elif access_code.school.is_suspended:
+        problems["access_code"] = suspension_message(access_code.school)
+    problems.update(new_account_problems(normalise_email(email), password or ""))
+    return access_code, problems
+
+
+def join_problems(code, email, password):
+    """{field: message} for everything wrong with joining with this code, email and
+    password, all at once, so the join form can report every problem together."""
+    return _access_code_and_problems(code, email, password)[1]
+
+
 def redeem_access_code(code, full_name, job_title, email, password):
     """Create the school's lead from an access code and return them.
 
     A wrong, expired, used or withdrawn code, a taken email or a weak password raises
-    InvalidInput and changes nothing.
+    InvalidInput (naming every problem) and changes nothing.
     """
-    access_code = db.session.scalar(
-        select(AccessCode).where(AccessCode.code_hash == tokens.hash_access_code(code))
-    )
-    state = access_code.state() if access_code else None
-    if state != "valid":
-        raise InvalidInput("access_code", ACCESS_CODE_PROBLEMS[state])
+    access_code, problems = _access_code_and_problems(code, email, password)
+    if problems:
+        raise InvalidInput.all_of(problems)
     school = access_code.school
-    if school.is_suspended:
-        raise InvalidInput("access_code", suspension_message(school))
     email = normalise_email(email)
-    check_new_account(email, password)
     now = utcnow()
     user = open_account(
         email=email,

@@ -1,7 +1,7 @@
 """Schools, as ELP admins manage them: search, adding by hand, suspension, counts."""
 
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, select
 
 from elp import audit
 from elp.accounts import sessions
@@ -15,6 +15,7 @@ from elp.accounts.models import (
 )
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
+from elp.folding import fold
 
 SCHOOLS_PER_PAGE = 25
 
@@ -23,14 +24,15 @@ SCHOOLS_PER_PAGE = 25
 
 
 def search_schools(query="", district=None, page=1):
-    """A page of schools by name, matching part of a name or a whole URN, and how many
-    active users each school on the page has."""
+    """A page of schools by name or whole URN, and how many active users each school on the
+    page has. Every word typed must begin a word of the name, whatever the case, accents or
+    apostrophes ("st mary's" finds "St Mary’s Primary"; "mary" does not find "Primary")."""
     statement = select(School).order_by(School.name, School.id)
     query = (query or "").strip()
     if query:
-        statement = statement.where(
-            School.name.icontains(query, autoescape=True) | (School.urn == query)
-        )
+        words = [School.search_name.contains(f" {word}", autoescape=True) for word in fold(query)]
+        by_name = and_(*words) if words else false()  # "'" alone names nothing
+        statement = statement.where(by_name | (School.urn == query))
     if district:
         statement = statement.where(School.district == district)
     schools = db.paginate(statement, page=page, per_page=SCHOOLS_PER_PAGE, error_out=False)

@@ -143,5 +143,8 @@ def reset_password(token, password):
     user.password_hash = hash_password(password)
     sessions.end_every_session(user)
     audit.record("user.password_reset", user, actor=user)
+    # Tell the account's owner, so a change they did not make does not go unnoticed.
+    queue_email(user.email, "Your ELP Exchange password has been changed", "password_changed",
+                user=user, link=external_url("accounts.forgot_password"))  # fmt: skip
     db.session.flush()
     return user

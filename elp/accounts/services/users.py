@@ -54,17 +54,28 @@ def email_in_use(email):
     return user is not None and user.active
 
 
-def check_new_account(email, password):
-    """Refuse an email that is taken or malformed, or a password the policy does not allow."""
+def new_account_problems(email, password):
+    """{field: message} for an email that is taken or malformed and a password the policy
+    does not allow, both at once ({} if neither)."""
+    problems = {}
     try:
         validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput("email", EMAIL_FORMAT) from error
-    if email_in_use(email):
-        raise InvalidInput("email", EMAIL_TAKEN)
+    except EmailNotValidError:
+        problems["email"] = EMAIL_FORMAT
+    else:
+        if email_in_use(email):
+            problems["email"] = EMAIL_TAKEN
     problem = password_problem(password, email)
     if problem:
-        raise InvalidInput("password", problem)
+        problems["password"] = problem
+    return problems
+
+
+def check_new_account(email, password):
+    """Refuse an email that is taken or malformed, or a password the policy does not allow."""
+    problems = new_account_problems(email, password)
+    if problems:
+        raise InvalidInput.all_of(problems)
 
 
 def open_account(**fields):

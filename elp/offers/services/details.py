@@ -53,10 +53,13 @@ class OfferDetails:
     expert_name: str = ""
     expert_role: str = ""
     designation: str = ""
-    dbs_confirmed: bool = False
+    dbs_confirmed: bool | None = False  # None: not answered yet (an unfinished draft)
     dbs_confirmed_on: date | None = None
     unit: str = ""
-    price_pence: int | None = None  # None is "price on request"
+    price_pence: int | None = None
+    # None: "price on request" exactly when there is no price, as in the Offers CSV; the
+    # offer form says which, since a draft may have neither yet.
+    price_on_request: bool | None = None
     capacity: int | None = None
 
     def tidied(self):
@@ -67,15 +70,22 @@ class OfferDetails:
             for name in ("title", "summary", "expert_name", "expert_role")
         }
         districts = [] if self.serves_all_districts else self.districts
+        on_request = self.price_on_request
+        if on_request is None:
+            on_request = self.price_pence is None
         return OfferDetails(
             **{
                 **asdict(self),
                 **one_line,
                 "description": self.description.strip().replace("\r\n", "\n"),
-                "specialisms": sorted(normalise_specialisms(self.specialisms)),
+                "specialisms": sorted(
+                    normalise_specialisms(self.specialisms), key=specialism_order
+                ),
                 "phases": _in_order(self.phases, PHASES),
                 "districts": _in_order(districts, DISTRICT_NAMES),
                 "dbs_confirmed_on": self.dbs_confirmed_on if self.dbs_confirmed else None,
+                "price_on_request": on_request,
+                "price_pence": None if on_request else self.price_pence,
             }
         )
 
@@ -87,14 +97,23 @@ def _in_order(values, known):
 
 
 def normalise_tag(text):
-    """One specialism as stored: trimmed, lower-case, single spaces."""
-    return " ".join((text or "").split()).lower()
+    """One specialism as stored: trimmed, single spaces, with the capitals it was typed with
+    (ASD, EHCP); search matches it whatever the case."""
+    return " ".join((text or "").split())
+
+
+def specialism_order(tag):
+    """How an offer's specialisms are listed: alphabetically, whatever the case."""
+    return (tag.casefold(), tag)
 
 
 def normalise_specialisms(texts):
-    """Normalise tags, dropping empty ones and repeats (first one wins)."""
-    tags = (normalise_tag(text) for text in texts)
-    return list(dict.fromkeys(tag for tag in tags if tag))
+    """Normalise tags, dropping empty ones and repeats in any case (first one wins)."""
+    tags = {}
+    for tag in map(normalise_tag, texts):
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return list(tags.values())
 
 
 def split_specialisms(text, separator=","):
@@ -104,18 +123,26 @@ def split_specialisms(text, separator=","):
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def check_offer_details(details, school=None, offer=None):
+def check_offer_details(details, school=None, offer=None, complete=True):
     """Return {field name: message} for everything wrong with tidied details ({} if none).
 
     With `school`, also refuse a title the school already uses for another offer, because
     an offer is identified by its school and title (the Offers CSV relies on it). With
     `offer`, also refuse a capacity below the units its bookings already take.
+
+    `complete=False` checks an unfinished draft: only the title is needed, and what is
+    given must still be right; everything else must be there before it is published.
     """
     problems = {}
 
+    def required(name, message):
+        if complete:
+            problems[name] = message
+
     def text(name, value, label, missing, maximum):
         if missing and not value:
-            problems[name] = missing
+            if complete or name == "title":
+                problems[name] = missing
         elif len(value) > maximum:
             problems[name] = f"{label} must be {maximum} characters or fewer"
         elif _CONTROL_CHARACTERS.search(value):
@@ -135,7 +162,7 @@ def check_offer_details(details, school=None, offer=None):
     ):
         problems["title"] = "Your school already has an offer with this title"
     if details.category_id is None:
-        problems["category"] = "Choose a category"
+        required("category", "Choose a category")
     elif db.session.get(Category, details.category_id) is None:
         problems["category"] = "Choose a category from the list"
 
@@ -147,28 +174,40 @@ def check_offer_details(details, school=None, offer=None):
 
     unknown_phases = [phase for phase in details.phases if phase not in PHASES]
     if not details.phases:
-        problems["phases"] = "Choose at least one phase"
+        required("phases", "Choose at least one phase")
     elif unknown_phases:
         problems["phases"] = f"There is no phase called ‘{unknown_phases[0]}’"
 
     unknown_districts = [name for name in details.districts if name not in DISTRICT_NAMES]
     if not details.serves_all_districts and not details.districts:
-        problems["districts"] = "Choose the districts the offer serves, or All of Essex"
+        required("districts", "Choose the districts the offer serves, or All of Essex")
     elif unknown_districts:
         problems["districts"] = f"There is no Essex district called ‘{unknown_districts[0]}’"
 
-    if details.delivery_mode not in DELIVERY_MODES:
+    if not details.delivery_mode:
+        required("delivery_mode", "Choose how the support is delivered")
+    elif details.delivery_mode not in DELIVERY_MODES:
         problems["delivery_mode"] = "Choose how the support is delivered"
-    if details.designation not in DESIGNATIONS:
-        problems["designation"] = "Choose the expert’s designation"
+    # Many experts (designated safeguarding leads, inclusion managers) have no designation.
+    if details.designation and details.designation not in DESIGNATIONS:
+        problems["designation"] = "Choose the expert’s designation from the list, or None"
+    if details.dbs_confirmed is None:
+        required("dbs_confirmed", "Choose yes if your school has confirmed the DBS check")
     if details.dbs_confirmed_on and details.dbs_confirmed_on > date.today():
         problems["dbs_confirmed_on"] = (
             "The date the DBS check was confirmed must be today or in the past"
         )
-    if details.unit not in UNITS:
+    if not details.unit:
+        required("unit", "Choose the unit the price is for")
+    elif details.unit not in UNITS:
         problems["unit"] = "Choose the unit the price is for"
 
-    if details.price_pence is not None and details.price_pence <= 0:
+    on_request = details.price_on_request
+    if on_request is None:
+        on_request = details.price_pence is None
+    if details.price_pence is None and not on_request:
+        required("price", "Enter the price per unit, or choose price on request")
+    elif details.price_pence is not None and details.price_pence <= 0:
         problems["price"] = "The price must be more than £0, or choose price on request"
     elif details.price_pence is not None and details.price_pence > MAX_PRICE_PENCE:
         problems["price"] = "The price must be £10,000 a unit or less"
@@ -210,7 +249,7 @@ def details_of(offer):
         summary=offer.summary,
         description=offer.description,
         category_id=offer.category_id,
-        specialisms=[specialism.name for specialism in offer.specialisms],
+        specialisms=sorted((s.name for s in offer.specialisms), key=specialism_order),
         phases=offer.phases,
         serves_all_districts=offer.serves_all_districts,
         districts=[] if offer.serves_all_districts else offer.districts,
@@ -222,6 +261,7 @@ def details_of(offer):
         dbs_confirmed_on=offer.dbs_confirmed_on,
         unit=offer.unit,
         price_pence=offer.price_pence,
+        price_on_request=offer.price_on_request,
         capacity=offer.capacity,
     )
 
@@ -234,10 +274,16 @@ def changed_fields(offer, details):
     ]
 
 
-def refuse_if_invalid(details, school=None, offer=None):
-    problems = check_offer_details(details, school, offer)
+def refuse_if_invalid(details, school=None, offer=None, complete=True):
+    problems = check_offer_details(details, school, offer, complete)
     if problems:
         raise ActionRefused("The offer is not complete: " + "; ".join(problems.values()) + ".")
+
+
+def missing_before_publishing(offer):
+    """{field name: what to do} for everything the offer still needs before it can be
+    published ({} when it is complete): a draft may have been saved unfinished."""
+    return check_offer_details(details_of(offer), offer.school, offer)
 
 
 def _specialisms_named(names):
@@ -257,7 +303,7 @@ def apply_details(offer, details):
     for name in (
         "title", "summary", "description", "category_id", "serves_all_districts",
         "delivery_mode", "expert_name", "dbs_confirmed", "dbs_confirmed_on", "unit",
-        "price_pence", "capacity",
+        "price_pence", "price_on_request", "capacity",
     ):  # fmt: skip
         setattr(offer, name, getattr(details, name))
     offer.expert_role = details.expert_role or None

@@ -16,6 +16,7 @@ from elp.offers.services.details import (
     apply_details,
     capacity_below_booked,
     changed_fields,
+    missing_before_publishing,
     refuse_if_invalid,
 )
 from elp.offers.transitions import OFFER, Party
@@ -26,7 +27,7 @@ from elp.transitions import save
 def create_offer(school, details, user, **audit_details):
     """Add a new draft offer of the user's school to the session (the caller commits)."""
     details = details.tidied()
-    refuse_if_invalid(details, school)
+    refuse_if_invalid(details, school, complete=False)
     offer = Offer(school=school, status=DRAFT, updated_by=user)
     apply_details(offer, details)
     db.session.add(offer)
@@ -43,7 +44,8 @@ def update_offer(offer, details, user, **audit_details):
     """
     check_allowed(offer, "edit")
     details = details.tidied()
-    refuse_if_invalid(details, offer.school, offer)
+    # A draft may stay unfinished; an offer schools can see must stay complete.
+    refuse_if_invalid(details, offer.school, offer, complete=offer.status != DRAFT)
     changed = changed_fields(offer, details)
     if "capacity" in changed:
         _set_capacity_within_bookings(offer, details.capacity)
@@ -103,6 +105,14 @@ def change_status(offer, action, user, **audit_details):
     transition = check_allowed(offer, action)
     if transition.target is None:
         raise ActionRefused("Use the offer form to change an offer.")
+    if action == "publish":
+        missing = missing_before_publishing(offer)
+        if missing:
+            raise ActionRefused(
+                "Your offer cannot be published until it is complete: "
+                + "; ".join(message[0].lower() + message[1:] for message in missing.values())
+                + "."
+            )
     with db.session.no_autoflush:  # the one flush is the compare-and-set in OFFER.apply
         if transition.target == PUBLISHED and offer.published_at is None:
             offer.published_at = utcnow()

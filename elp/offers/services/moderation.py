@@ -52,7 +52,10 @@ def check_can_hide(offer):
 
 
 def hide_offer(offer, reason, admin):
-    """Hide a published offer from seeking schools; its school is told why by email."""
+    """Hide a published offer from seeking schools; its school is told why by email.
+
+    Return the email addresses told: none when the school has no users yet, so the admin
+    can be told that truthfully."""
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused("Enter the reason for hiding the offer.")
@@ -61,8 +64,9 @@ def hide_offer(offer, reason, admin):
     check_can_hide(offer)
     offer.hidden_reason = reason
     MODERATION.apply(offer, "hide", Party.ADMIN, admin, reason=reason)
-    _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
+    told = _tell_school(offer, "An ELP admin has hidden your offer", "offer_hidden")
     db.session.flush()
+    return told
 
 
 def unhide_offer(offer, admin):
@@ -73,8 +77,9 @@ def unhide_offer(offer, admin):
     db.session.flush()
 
 
-def _tell_school(offer, subject, template):
-    """Email the school's leads and whoever last changed the offer."""
+def people_to_tell(offer):
+    """The email addresses told when the offer is hidden or shown again: the school's leads
+    and whoever last changed the offer (none if the school has no users yet)."""
     people = db.session.scalars(
         select(User).where(User.school_id == offer.school_id, User.active, User.role == ROLE_LEAD)
     ).all()
@@ -84,6 +89,13 @@ def _tell_school(offer, subject, template):
         and offer.updated_by.school_id == offer.school_id
     ):
         people.append(offer.updated_by)
+    return list(dict.fromkeys(person.email for person in people))
+
+
+def _tell_school(offer, subject, template):
+    """Email the people to tell; return their addresses."""
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("offers.show", offer_id=offer.id)
-    for email in dict.fromkeys(person.email for person in people):
+    emails = people_to_tell(offer)
+    for email in emails:
         queue_email(email, subject, template, offer=offer, link=link)
+    return emails

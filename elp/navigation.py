@@ -19,6 +19,7 @@ ITEMS = [
     ("Requests", "inbox.requests", "school", "/requests"),
     ("Your offers", "offers.mine", "school", "/offers"),
     ("Bookings", "bookings.index", "school", "/bookings"),
+    ("Charges", "charges.index", "school", "/charges"),
     ("Colleagues", "accounts.colleagues", "lead", "/school/colleagues"),
     ("Admin", "admin.index", "admin", "/admin"),
 ]

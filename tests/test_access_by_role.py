@@ -16,6 +16,7 @@ import pytest
 from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
+from elp.billing import services as billing
 from elp.extensions import db as _db
 from elp.notifications.models import Notification
 from elp.search import saved_searches
@@ -112,6 +113,10 @@ ROUTES = [
     ("GET",  "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/feedback",                     (302, 409, 409, 404, 403)),
+    # charges (school A pays the charge; school B does not, and admins review charges elsewhere)
+    ("GET",  "/charges",                                                (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/<int:charge_id>",                                (302, 200, 200, 404, 403)),
+    ("GET",  "/charges/<int:charge_id>/invoice.pdf",                    (302, 200, 200, 404, 403)),
     # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
     # school A may not request it (409) and school B may not see it (404))
     ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
@@ -191,6 +196,9 @@ def url_values(db):
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
     booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
+    # A booking school A asked for, so school A pays its charge.
+    bought = make_booking(offer=make_offer(make_school(name="School D")), author=member_a)
+    (charge,) = billing.charges_for_booking(bought)
     notification = Notification(
         user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"
     )
@@ -212,6 +220,7 @@ def url_values(db):
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
         "booking_id": booking.id,
+        "charge_id": charge.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
     }

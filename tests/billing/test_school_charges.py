@@ -121,7 +121,7 @@ def test_the_invoice_page_gives_everything_the_invoice_needs(billing, login_as, 
     text = page_text(response)
     assert f"<title>Invoice {charge.invoice_number} – ELP Exchange</title>" in html
     # ELP's details
-    assert "Essex Learning Partnership" in text and "help@elp-exchange.example" in text
+    assert "Invoice from Essex Learning Partnership ELP Exchange help@elp-exchange.example" in text
     # the paying school, with its URN and address
     assert f"Harlow Fields Infants Fesants Croft Harlow CM20 3LR URN {billing.seeking.urn}" in text
     # the invoice's dates and status

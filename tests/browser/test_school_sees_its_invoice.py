@@ -14,6 +14,13 @@ from tests.factories import PASSWORD, make_booking, make_lead, make_member, make
 
 pytestmark = pytest.mark.browser
 
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_no_sideways_scrolling(page):
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
+
 
 def test_school_sees_its_invoice(
     app, db, page, live_server, assert_accessible, sign_in_with_browser, real_pdfs, monkeypatch
@@ -75,3 +82,11 @@ def test_school_sees_its_invoice(
     assert data.startswith(b"%PDF-")
     text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(data)).pages)
     assert charge.invoice_number in text and "£60.00" in text
+
+    # Both pages fit a phone without scrolling sideways.
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scrolling(page)
+    page.get_by_role("link", name="Your school’s charges").click()
+    expect(page.locator("td[data-label='Gross']").first).to_have_text("£60.00")
+    assert_no_sideways_scrolling(page)
+    assert_accessible(page)

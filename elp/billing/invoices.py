@@ -101,6 +101,15 @@ def charge_for_school(charge_id, user):
     return charge
 
 
+def school_charges_for_booking(booking, school_id):
+    """The booking's charges this school pays (none, one, or its share of a split)."""
+    return db.session.scalars(
+        select(Charge)
+        .where(Charge.booking_id == booking.id, Charge.school_id == school_id)
+        .order_by(Charge.id)
+    ).all()
+
+
 # --- What the invoice says ----------------------------------------------------------------
 
 

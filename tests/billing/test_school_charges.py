@@ -287,3 +287,17 @@ def test_no_one_but_the_paying_school_opens_a_charge(billing, login_as, path):
         login_as(billing.seeking_member).get(f"/charges/{charge.id + 1000}{path}").status_code
         == 404
     )
+
+
+def test_the_booking_page_links_the_paying_school_to_its_invoice(billing, login_as):
+    booking = billing.book(quantity=3)
+    charge = charge_of(booking)
+    link = f'href="/charges/{charge.id}"'
+
+    seeking_page = login_as(billing.seeking_member).get(f"/bookings/{booking.id}")
+    offering_page = login_as(billing.offering_member).get(f"/bookings/{booking.id}")
+
+    assert link in seeking_page.get_data(as_text=True)
+    assert f"Invoice {charge.invoice_number} : £52.50, due by" in page_text(seeking_page)
+    assert link not in offering_page.get_data(as_text=True)
+    assert "Service charge" not in page_text(offering_page)

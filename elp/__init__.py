@@ -79,6 +79,8 @@ def _register_blueprints(app):
     from elp.admin.views import bp as admin_bp
     from elp.api.admin_views import bp as api_tokens_bp
     from elp.api.views import bp as api_bp
+    from elp.billing.admin_views import bp as charges_admin_bp
+    from elp.billing.payment_views import bp as payments_bp
     from elp.billing.school_views import bp as charges_bp
     from elp.bookings.views import bp as bookings_bp
     from elp.negotiation.inbox_views import bp as inbox_bp
@@ -94,7 +96,9 @@ def _register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(api_tokens_bp, url_prefix="/admin/api-tokens")
+    app.register_blueprint(charges_admin_bp, url_prefix="/admin")
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(offers_bp)
     app.register_blueprint(bookings_bp)

@@ -13,13 +13,15 @@ def register_commands(app):
     """Register each feature's commands on the app, so `elp <command>` finds them."""
     from elp.accounts.commands import commands as accounts_commands
     from elp.api.commands import commands as api_commands
+    from elp.billing.commands import commands as billing_commands
     from elp.demo import demo_command
     from elp.notifications.commands import commands as notifications_commands
     from elp.offers.commands import commands as offers_commands
     from elp.search.commands import commands as search_commands
     from elp.timers import commands as timer_commands
 
-    for command in [*accounts_commands, *api_commands, *notifications_commands, *offers_commands,
+    for command in [*accounts_commands, *api_commands, *billing_commands, *notifications_commands,
+                    *offers_commands,
                     *search_commands, *timer_commands]:
         app.cli.add_command(command)
     app.cli.add_command(demo_command)

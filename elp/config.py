@@ -60,6 +60,11 @@ class Config:
 
     STRIPE_SECRET_KEY = _env("ELP_STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = _env("ELP_STRIPE_WEBHOOK_SECRET")
+    # Where the Stripe client sends its requests: Stripe itself, or stripe-mock or a local
+    # stand-in in staging. STRIPE_HTTP_CLIENT, when set, is the stripe.HTTPClient it uses
+    # (the tests give it a fake that records each request).
+    STRIPE_API_BASE = _env("ELP_STRIPE_API_BASE", "https://api.stripe.com")
+    STRIPE_HTTP_CLIENT = None
     # The payee, sort code and account shown on offline invoices, parts separated by ";"
     # ("Payee: Essex Learning Partnership; Sort code: 20-00-00; Account number: 12345678").
     # Unset, invoices ask schools to write to CONTACT_EMAIL for them: never a made-up account.

@@ -114,3 +114,10 @@ def format_pence(pence, whole_pounds_short=True):
 def format_invoice_amount(pence):
     """Format pence as an invoice shows it, always with pennies: 105000 → "£1,050.00"."""
     return format_pence(pence, whole_pounds_short=False)
+
+
+def format_plain_pounds(pence):
+    """Format pence as a spreadsheet reads pounds: 105000 → "1050.00", -5 → "-0.05"."""
+    sign = "-" if pence < 0 else ""
+    pounds, pennies = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{pennies:02d}"

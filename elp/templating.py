@@ -21,6 +21,7 @@ def register(app):
     )
     WTFormsHelpers(app)
     app.add_template_filter(money.format_pence, "pounds")
+    app.add_template_filter(money.format_basis_points, "percentage")
     app.add_template_filter(distance.format_distance, "distance")
     app.add_template_filter(timeutil.format_date, "date")
     app.add_template_filter(timeutil.format_datetime, "datetime")

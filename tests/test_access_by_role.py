@@ -16,7 +16,7 @@ import pytest
 from elp.accounts import sessions, tokens
 from elp.accounts.models import AccessCode, Invitation
 from elp.api import services as api_services
-from elp.billing import services as billing
+from elp.billing import services as billing_services
 from elp.extensions import db as _db
 from elp.notifications.models import Notification
 from elp.search import saved_searches
@@ -33,6 +33,11 @@ from tests.factories import (
 )
 
 ROLES = ("anonymous", "member_a", "lead_a", "member_b", "admin")
+# The reports' names, as the report routes' converter lists them.
+REPORT = (
+    '<any("activity", "conversion", "specialisms", "districts", "unmet-demand", '
+    '"schools-joined"):report>'
+)
 INVITATION_TOKEN = "invitation-token-for-school-a"
 
 #        method  rule                                                   anon member_a lead_a member_b admin
@@ -82,6 +87,14 @@ ROUTES = [
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    # audit log (read-only)
+    ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
+    # reports (read-only); each report by name in tests/reports/test_report_pages.py
+    ("GET",  "/admin/reports",                                          (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}",                                (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}.csv",                            (302, 403, 403, 403, 200)),
+    ("GET",  f"/admin/reports/{REPORT}/<chart>.svg",                    (302, 403, 403, 403, 200)),
     # offers (school A's offer is a draft: school B gets a 404, as for any offer it may not see)
     ("GET",  "/offers/mine",                                            (302, 200, 200, 200, 403)),
     ("GET",  "/offers/new",                                             (302, 200, 200, 200, 403)),
@@ -157,6 +170,27 @@ ROUTES = [
     ("GET",  "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens/<int:token_id>/revoke",                 (302, 403, 403, 403, 302)),
+    # service charges: ELP admins only (the charge is school A's booking's, still pending)
+    ("GET",  "/admin/charges",                                          (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/export.csv",                               (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>",                          (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/record-payment",           (302, 403, 403, 403, 200)),
+    ("POST", "/admin/charges/<int:charge_id>/record-payment",           (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/waive",                    (302, 403, 403, 403, 200)),
+    ("POST", "/admin/charges/<int:charge_id>/waive",                    (302, 403, 403, 403, 200)),
+    # Nothing has been paid, so there is nothing to refund: 409 shows the admin got through.
+    ("GET",  "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
+    ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
+    # paying a service charge (school A pays this one; without Stripe keys paying through
+    # Stripe is refused: 409 shows school A got through)
+    ("POST", "/charges/<int:charge_id>/pay/card",                       (302, 409, 409, 404, 403)),
+    ("POST", "/charges/<int:charge_id>/pay/bank-transfer",              (302, 409, 409, 404, 403)),
+    ("GET",  "/charges/<int:charge_id>/payment-received",               (302, 200, 200, 404, 403)),
+    # Stripe's webhook: anyone may call it, and an unsigned body is refused
+    ("POST", "/stripe/webhook",                                         (400, 400, 400, 400, 400)),
 ]
 
 
@@ -196,15 +230,14 @@ def url_values(db):
     member_a_elsewhere = sessions.signed_in_sessions(member_a)[0]
     offer = make_offer(school_a, "School A's draft offer", status="draft", published_at=None)
     booking = make_booking(offer=make_offer(school_a), seeking_school=make_school())
-    # A booking school A asked for, so school A pays its charge.
-    bought = make_booking(offer=make_offer(make_school(name="School D")), author=member_a)
-    (charge,) = billing.charges_for_booking(bought)
     notification = Notification(
         user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"
     )
     _db.session.add(notification)
     _db.session.commit()
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
+    # School A seeks this booking, so it pays its service charge.
+    paid_by_a = make_booking(offer=make_offer(make_school(name="School D")), seeking_school=school_a)
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -220,9 +253,11 @@ def url_values(db):
         "category_id": offer.category_id,
         "session_id": member_a_elsewhere.id,
         "booking_id": booking.id,
-        "charge_id": charge.id,
         "notification_id": notification.id,
         "request_id": support_request.id,
+        "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
+        "report": "unmet-demand",
+        "chart": "searches",
     }
     return people, values
 

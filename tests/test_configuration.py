@@ -17,7 +17,8 @@ app = create_app()
 names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
-         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL", "BANK_DETAILS"]
+         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL", "STRIPE_API_BASE",
+         "BANK_DETAILS"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
@@ -64,6 +65,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_RATELIMIT_STORAGE_URI="memory://",
         ELP_STRIPE_SECRET_KEY="sk_test_123",
         ELP_STRIPE_WEBHOOK_SECRET="whsec_123",
+        ELP_STRIPE_API_BASE="http://127.0.0.1:12111",
         ELP_BASE_URL="https://exchange.partnership.example",
         ELP_TRUSTED_PROXIES="2",
         ELP_CONTACT_EMAIL="exchange@partnership.example",
@@ -83,6 +85,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "RATELIMIT_STORAGE_URI": "memory://",
         "STRIPE_SECRET_KEY": "sk_test_123",
         "STRIPE_WEBHOOK_SECRET": "whsec_123",
+        "STRIPE_API_BASE": "http://127.0.0.1:12111",
         "BASE_URL": "https://exchange.partnership.example",
         "SESSION_COOKIE_SECURE": True,
         "TRUSTED_PROXIES": 2,
@@ -99,6 +102,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     assert config["MAIL_BACKEND"] == "file"
     assert config["MAIL_PORT"] == 587
     assert config["STRIPE_SECRET_KEY"] is None
+    assert config["STRIPE_API_BASE"] == "https://api.stripe.com"
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
     assert config["TRUSTED_PROXIES"] == 0
     assert config["CONTACT_EMAIL"] == "help@elp-exchange.example"

@@ -26,7 +26,8 @@ def menu(client, url):
 @pytest.mark.parametrize(
     "url",
     ["/admin/", "/admin/schools", "/admin/schools/new", "/admin/schools/import", "/admin/offers",
-     "/admin/offers/import", "/admin/categories", "/admin/api-tokens"],
+     "/admin/offers/import", "/admin/categories", "/admin/api-tokens", "/admin/fee-policy",
+     "/admin/audit-log", "/admin/reports", "/admin/reports/unmet-demand"],
 )  # fmt: skip
 def test_every_admin_page_marks_admin(db, login_as, url):
     client = login_as(make_admin())
@@ -74,3 +75,12 @@ def test_admins_have_no_saved_searches_in_the_menu(db, login_as):
 
     assert "Saved searches" not in items
     assert "Admin" in items
+
+
+@pytest.mark.parametrize("url", ["/admin/charges", "/admin/charges?status=paid"])
+def test_the_charges_pages_mark_charges_in_the_admin_menu(db, login_as, url):
+    client = login_as(make_admin())
+
+    assert "Charges" in menu(client, "/admin/")
+    assert marked(client, url) == ["Charges"]
+

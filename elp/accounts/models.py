@@ -59,6 +59,9 @@ class School(db.Model):
     northing: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default=SCHOOL_ACTIVE)
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    # The school's customer at the payment provider, made the first time it pays through it
+    # and kept, so every payment and invoice of the school is under one customer there.
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -13,7 +13,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from elp import money
-from elp.billing import pdf
+from elp.billing import payments, pdf
 from elp.billing.models import PAYER_NAMES, Charge, ChargeStatus
 from elp.billing.services import fee_terms_for
 from elp.bookings.models import Booking
@@ -128,9 +128,10 @@ def status_name(charge, today=None):
 
 
 def payments_online():
-    """Whether schools pay through the payment provider (its keys are configured) or
-    against the offline invoice, which an ELP admin then records."""
-    return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+    """Whether schools pay through Stripe (its keys are configured: the invoice page shows
+    "Pay by card" and "Pay by bank transfer") or against the offline invoice, which an ELP
+    admin then records."""
+    return payments.stripe_payments_available()
 
 
 @dataclass(frozen=True)

@@ -231,10 +231,27 @@ DOCUMENT_PREFIXES = {DocumentKind.INVOICE: "ELP", DocumentKind.CREDIT_NOTE: "CN"
 class DocumentCounter(db.Model):
     """The last number given to an invoice or a credit note in a calendar year. Incremented
     in the transaction that uses the number, so a rolled-back booking gives its number
-    back and the sequence has no gaps (decision 12)."""
+    back and the sequence has no gaps (decision 13)."""
 
     __tablename__ = "document_counter"
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int]
+
+
+class StripeEvent(db.Model):
+    """An event from Stripe, recorded in the transaction that applies its effect: the
+    primary key makes a second delivery of the same event (a retry, a replay, the catch-up
+    command) change nothing (decision 15)."""
+
+    __tablename__ = "stripe_event"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    # Stripe's own time of the event (Unix seconds): `elp sync-payments` asks for the
+    # events since the last one seen.
+    created: Mapped[int] = mapped_column(index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charge.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(40))

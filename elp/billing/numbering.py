@@ -6,7 +6,7 @@ that uses the number. The UPDATE takes the row's write lock until that transacti
 a second booking numbering at the same moment waits for the first to commit or roll back,
 then reads the number after it. A rolled-back booking rolls its increment back with it.
 The year's row is created on first use with an INSERT that does nothing if another
-transaction made it first (decision 12).
+transaction made it first (decision 13).
 """
 
 from sqlalchemy import update

@@ -2,8 +2,8 @@
 same invoice as a PDF.
 
 Only the paying school sees a charge; anyone else gets a 404 (`invoices.charge_for_school`).
-Paying through the payment provider is added to the invoice page by its own partial,
-`billing/_pay.html`, when the provider's keys are configured.
+With Stripe keys the invoice page includes the pay buttons (`billing/_pay.html`, served by
+`payment_views`) where the offline payment instructions otherwise stand.
 """
 
 from flask import Blueprint, Response, render_template, request

@@ -11,7 +11,7 @@ These are the services the payment pages and the payment provider's webhook call
 
 `actor` None means the service itself (a webhook, a timer); an ELP admin acts as "admin";
 anyone else is a school and is refused by the transitions table. Services flush, never
-commit (decision 12).
+commit (decision 13).
 """
 
 import logging
@@ -20,7 +20,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp import audit, money
-from elp.billing import formula, numbering
+from elp.billing import formula, numbering, payments
+from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
+    create_policy_version,
+    policy_in_force,
+    policy_versions,
+    terms_in_force,
+)
 from elp.billing.models import (
     DEFAULT_TERMS,
     TERMS_FIELDS,
@@ -30,9 +36,7 @@ from elp.billing.models import (
     CreditNote,
     CreditNoteKind,
     DocumentKind,
-    FeePolicy,
     PaidVia,
-    Payer,
 )
 from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -43,8 +47,6 @@ log = logging.getLogger(__name__)
 
 REASON_MAX = 1_000
 REFERENCE_MAX = 200
-# Payment terms longer than a year are a typing slip, not a policy.
-PAYMENT_TERMS_MAX_DAYS = 365
 
 
 def _refuse(error, charge=None):
@@ -52,85 +54,6 @@ def _refuse(error, charge=None):
     subject = f"charge {charge.id} ({charge.invoice_number})" if charge is not None else "billing"
     log.warning("Refused on %s: %s", subject, error.message)
     raise error
-
-
-# --- The fee policy -----------------------------------------------------------------------
-
-
-def policy_in_force(on=None):
-    """The fee policy version in force on a date (today in the UK by default): the latest
-    version in force from that date or before, or None while the default applies."""
-    on = on or uk_today()
-    return db.session.scalar(
-        select(FeePolicy)
-        .where(FeePolicy.in_force_from <= on)
-        .order_by(FeePolicy.in_force_from.desc(), FeePolicy.id.desc())
-        .limit(1)
-    )
-
-
-def terms_in_force(on=None):
-    policy = policy_in_force(on)
-    return policy.terms if policy is not None else DEFAULT_TERMS
-
-
-def policy_versions():
-    """Every version, the latest start date first."""
-    return db.session.scalars(
-        select(FeePolicy).order_by(FeePolicy.in_force_from.desc(), FeePolicy.id.desc())
-    ).all()
-
-
-def create_policy_version(terms, in_force_from, actor):
-    """Add a fee policy version in force from a date (today or later). Bookings agreed
-    before that date keep the terms copied onto them."""
-    problem = _policy_problem(terms, in_force_from)
-    if problem:
-        _refuse(InvalidInput(*problem))
-    policy = FeePolicy(
-        in_force_from=in_force_from,
-        created_by_id=getattr(actor, "id", None),
-        **{field: getattr(terms, field) for field in TERMS_FIELDS},
-    )
-    db.session.add(policy)
-    db.session.flush()
-    audit.record(
-        "fee_policy.created",
-        policy,
-        actor=actor,
-        in_force_from=in_force_from.isoformat(),
-        **{field: getattr(terms, field) for field in TERMS_FIELDS},
-    )
-    return policy
-
-
-def _policy_problem(terms, in_force_from):
-    """(field, message) for the first thing wrong with a new version, or None."""
-    if not 0 <= terms.basis_points <= money.BASIS_POINTS_PER_WHOLE:
-        return "percentage", "The percentage must be between 0 and 100"
-    if terms.minimum_pence < 0:
-        return "minimum", "The minimum charge must be £0 or more"
-    if terms.maximum_pence < 0:
-        return "maximum", "The maximum charge must be £0 or more"
-    if terms.minimum_pence > terms.maximum_pence:
-        return "minimum", "The minimum charge must be the same as or less than the maximum charge"
-    if terms.payer not in set(Payer):
-        return "payer", "Select who pays the service charge"
-    if not 0 <= terms.vat_basis_points <= money.BASIS_POINTS_PER_WHOLE:
-        return "vat_rate", "The VAT rate must be between 0 and 100"
-    if not 0 <= terms.payment_terms_days <= PAYMENT_TERMS_MAX_DAYS:
-        return "payment_terms_days", (
-            f"The payment terms must be between 0 and {PAYMENT_TERMS_MAX_DAYS} days"
-        )
-    if in_force_from is None:
-        return "in_force_from", "Enter the date the policy is in force from"
-    today = uk_today()
-    if in_force_from < today:
-        return "in_force_from", (
-            f"The date it is in force from must be today or in the future, not before "
-            f"{format_date(today)}"
-        )
-    return None
 
 
 # --- Levying the charge when a booking is agreed ------------------------------------------
@@ -360,6 +283,9 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
             ),
             charge,
         )
+    if actor is not None and charge.paid_via == PaidVia.STRIPE:
+        # Paid through Stripe: the money goes back there first (decision 15).
+        reference = payments.refund_through_stripe(charge, amount_pence, reason)
     vat = _vat_in_refund(charge, amount_pence)
     note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
     charge.amount_refunded_pence += amount_pence

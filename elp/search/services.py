@@ -269,6 +269,18 @@ def _refines(earlier, later):
     return bool(earlier) and (later.startswith(earlier) or earlier.startswith(later))
 
 
+def search_terms(text):
+    """What a search's words mean to the index, in order: (term, the words as typed, the
+    district they name or None), one for each word or synonym phrase, stop words left out.
+    Every entry of a synonym group gives the group's one term, and words give their stems,
+    so "autistic pupils" gives the same first term as "autism" (the unmet-demand report)."""
+    places = {tuple(index.stems(name)): name for name in DISTRICT_NAMES}
+    return [
+        (group.terms[0], group.original, group.place)
+        for group in index.concept_groups(text, places)
+    ]
+
+
 def _category_names():
     """The category names, read once per request (admins may add or rename categories)."""
     if "category_names" not in g:

@@ -1,7 +1,7 @@
 """outbox email attachment
 
 Revision ID: 8f3b6d2a41c7
-Revises: 1d421cfa7b51
+Revises: 491ce01a0f9f
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8f3b6d2a41c7"
-down_revision = "1d421cfa7b51"
+down_revision = "491ce01a0f9f"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from jinja2 import DictLoader
 
 from elp.billing import services
 from elp.billing.models import DEFAULT_TERMS, FeeTerms
@@ -172,46 +171,41 @@ def test_an_overdue_invoice_says_so(billing, login_as):
     assert "this invoice is overdue" in text
 
 
-@pytest.fixture
-def pay_partial(app, monkeypatch):
-    """A stand-in for the payment provider's partial, which its own work provides."""
-    partial = DictLoader(
-        {"billing/_pay.html": "<p>PAY-BUTTONS for {{ charge.invoice_number }}</p>"}
-    )
-    monkeypatch.setattr(app.jinja_loader, "loaders", [partial, *app.jinja_loader.loaders])
-
-
-def test_with_stripe_keys_the_pay_partial_replaces_the_offline_instructions(
-    app, billing, login_as, bank_details, pay_partial, monkeypatch
-):
-    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_elp")
-    charge = charge_of(billing.book())
-
-    text = page_text(login_as(billing.seeking_member).get(f"/charges/{charge.id}"))
-
-    assert f"PAY-BUTTONS for {charge.invoice_number}" in text
-    assert "Sort code" not in text
-
-
-def test_with_stripe_keys_but_no_pay_partial_the_invoice_page_still_shows(
-    app, billing, login_as, monkeypatch
+def test_with_stripe_keys_the_pay_buttons_replace_the_offline_instructions(
+    app, billing, login_as, bank_details, monkeypatch
 ):
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_elp")
     charge = charge_of(billing.book())
 
     response = login_as(billing.seeking_member).get(f"/charges/{charge.id}")
 
-    assert response.status_code == 200
-    assert "Please pay £52.50" in page_text(response)
+    html = response.get_data(as_text=True)
+    text = page_text(response)
+    assert "Please pay £52.50 by" in text
+    assert "Pay by card" in text and "Pay by bank transfer" in text
+    assert f'action="/charges/{charge.id}/pay/card"' in html
+    assert f'action="/charges/{charge.id}/pay/bank-transfer"' in html
+    assert "Sort code" not in text
 
 
-def test_without_stripe_keys_there_is_no_pay_partial(billing, login_as, pay_partial):
+def test_without_stripe_keys_there_are_no_pay_buttons(billing, login_as, bank_details):
     charge = charge_of(billing.book())
 
     text = page_text(login_as(billing.seeking_member).get(f"/charges/{charge.id}"))
 
-    assert "PAY-BUTTONS" not in text
-    assert "Write to help@elp-exchange.example" in text
+    assert "Pay by card" not in text
+    assert "Sort code 20-45-77" in text
+
+
+def test_a_paid_charge_has_no_pay_buttons(app, billing, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_elp")
+    charge = charge_of(billing.book())
+    with unit_of_work():
+        services.mark_paid(charge, "offline", "BACS 4471", actor=billing.admin)
+
+    text = page_text(login_as(billing.seeking_member).get(f"/charges/{charge.id}"))
+
+    assert "Pay by card" not in text and "Thank you" in text
 
 
 # --- Credit notes -------------------------------------------------------------------------

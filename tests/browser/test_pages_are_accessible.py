@@ -59,3 +59,47 @@ def test_scripts_run_under_the_content_security_policy(page, live_server):
     # The page fixture fails the test if the policy refused anything.
     assert "js-enabled" in page.evaluate("document.body.className")
     page.wait_for_selector("[data-govuk-skip-link-init]", state="attached")
+
+
+def test_the_admin_reports_and_audit_log_are_accessible(
+    db, page, live_server, assert_accessible, sign_in_with_browser
+):
+    from datetime import timedelta
+
+    from elp.audit import record
+    from elp.extensions import db as _db
+    from elp.reports.catalogue import REPORTS
+    from elp.search.models import SearchLog
+    from elp.timeutil import utcnow
+    from tests.factories import PASSWORD, make_admin, make_booking, make_school
+
+    admin = make_admin(email="pat@elp.example")
+    booking = make_booking(seeking_school=make_school(district="Harlow"))
+    record("school.suspended", booking.seeking_school, actor=admin, reason="Closed")
+    _db.session.add(
+        SearchLog(school_id=booking.seeking_school_id, query="autistic pupils", filters={},
+                  result_count=0, searched_at=utcnow() - timedelta(days=1))
+    )  # fmt: skip
+    _db.session.commit()
+    sign_in_with_browser(page, "pat@elp.example", PASSWORD)
+
+    for path in ["/admin/", "/admin/reports", "/admin/audit-log"] + [
+        f"/admin/reports/{slug}" for slug in REPORTS
+    ]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+        for image in page.locator("main img").all():
+            # Each chart loaded as an image (a broken one has no natural width).
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page.goto(live_server.url + "/admin/reports/unmet-demand")
+    page.get_by_role("group", name="Start date").get_by_label("Day").fill("2")
+    page.get_by_role("group", name="Start date").get_by_label("Month").fill("6")
+    page.get_by_role("group", name="Start date").get_by_label("Year").fill("2026")
+    page.get_by_role("group", name="End date").get_by_label("Day").fill("1")
+    page.get_by_role("group", name="End date").get_by_label("Month").fill("6")
+    page.get_by_role("group", name="End date").get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Show figures").click()
+    assert page.title().startswith("Error: ")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)

@@ -1,0 +1,184 @@
+"""Forms for the admin's money actions and the fee policy. They read what was typed; the
+billing services decide whether it is acceptable (and log what they refuse)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import ValidationError
+
+from elp.billing.models import PAYER_NAMES, FeeTerms
+from elp.bounds import whole_number
+from elp.money import (
+    MoneyError,
+    format_basis_points,
+    format_plain_pounds,
+    parse_percentage,
+    parse_pounds,
+)
+from elp.offers.forms import DayMonthYearField
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class RecordPaymentForm(FlaskForm):
+    paid_on = DayMonthYearField("Date received")
+    reference = StringField(
+        "Payment reference",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="As it appears on the bank statement, for example the school’s BACS reference",
+    )
+    submit = SubmitField("Record offline payment", widget=GovSubmitInput())
+
+    def validate_paid_on(self, field):
+        if field.data is None and not any(field.raw_data or []):
+            raise ValidationError("Enter the date the payment was received")
+
+
+class WaiveForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is the charge waived?",
+        widget=GovCharacterCount(),
+        filters=[_strip],
+        description="The school’s finance team and ELP's auditors read this",
+    )
+    submit = SubmitField("Waive", widget=GovSubmitInput())
+
+
+class RefundForm(FlaskForm):
+    amount = StringField("Amount to refund", widget=GovTextInput(), filters=[_strip])
+    reason = TextAreaField("Why is it refunded?", widget=GovCharacterCount(), filters=[_strip])
+    submit = SubmitField("Refund", widget=GovSubmitInput())
+
+    def validate_amount(self, field):
+        if not field.data:
+            raise ValidationError("Enter the amount to refund")
+        try:
+            self.amount_pence = parse_pounds(field.data)
+        except MoneyError as error:
+            raise ValidationError(str(error)) from None
+
+
+class FeePolicyForm(FlaskForm):
+    """A new version of the fee policy. Made before the fields are read, so the fields come
+    in the order of the page (and of the error summary)."""
+
+    percentage = StringField(
+        "Percentage of the booking’s value",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, 5 or 2.5",
+    )
+    minimum = StringField("Minimum charge", widget=GovTextInput(), filters=[_strip])
+    maximum = StringField("Maximum charge", widget=GovTextInput(), filters=[_strip])
+    payer = RadioField(
+        "Who pays the service charge?", widget=GovRadioInput(), validate_choice=False,
+        choices=[SelectChoice(str(value), label) for value, label in PAYER_NAMES.items()],
+    )  # fmt: skip
+    vat_rate = StringField(
+        "VAT rate", widget=GovTextInput(), filters=[_strip], description="For example, 0 or 20"
+    )
+    payment_terms_days = StringField(
+        "Payment terms, in days", widget=GovTextInput(), filters=[_strip]
+    )
+    void_on_cancellation = RadioField(
+        "When a booking is cancelled before delivery",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[
+            SelectChoice("yes", "Void the charge with a credit note"),
+            SelectChoice("no", "The charge stands"),
+        ],
+    )
+    in_force_from = DayMonthYearField("In force from")
+    submit = SubmitField("Create this version", widget=GovSubmitInput())
+
+    def fill(self, terms):
+        self.percentage.data = _percentage_as_typed(terms.basis_points)
+        self.minimum.data = _pounds_as_typed(terms.minimum_pence)
+        self.maximum.data = _pounds_as_typed(terms.maximum_pence)
+        self.payer.data = str(terms.payer)
+        self.vat_rate.data = _percentage_as_typed(terms.vat_basis_points)
+        self.payment_terms_days.data = str(terms.payment_terms_days)
+        self.void_on_cancellation.data = "yes" if terms.void_on_cancellation else "no"
+
+    def validate_percentage(self, field):
+        self.basis_points = _rate(
+            field, "the percentage", "Enter the percentage of the booking’s value"
+        )
+
+    def validate_vat_rate(self, field):
+        self.vat_basis_points = _rate(field, "the VAT rate", "Enter the VAT rate, or 0")
+
+    def validate_minimum(self, field):
+        self.minimum_pence = _amount(field, "the minimum charge", "Enter the minimum charge, or 0")
+
+    def validate_maximum(self, field):
+        self.maximum_pence = _amount(field, "the maximum charge", "Enter the maximum charge")
+
+    def validate_payer(self, field):
+        if field.data not in {str(value) for value in PAYER_NAMES}:
+            raise ValidationError("Select who pays the service charge")
+
+    def validate_payment_terms_days(self, field):
+        days = whole_number(field.data, 10_000, lowest=0)
+        if days is None:
+            raise ValidationError("Enter the payment terms as a whole number of days, like 30")
+        self.days = days
+
+    def validate_void_on_cancellation(self, field):
+        if field.data not in ("yes", "no"):
+            raise ValidationError("Select what happens when a booking is cancelled")
+
+    def validate_in_force_from(self, field):
+        if field.data is None and not any(field.raw_data or []):
+            raise ValidationError("Enter the date the version is in force from")
+
+    @property
+    def terms(self):
+        return FeeTerms(
+            basis_points=self.basis_points,
+            minimum_pence=self.minimum_pence,
+            maximum_pence=self.maximum_pence,
+            payer=self.payer.data,
+            vat_basis_points=self.vat_basis_points,
+            payment_terms_days=self.days,
+            void_on_cancellation=self.void_on_cancellation.data == "yes",
+        )
+
+
+def _rate(field, name, missing):
+    if not field.data:
+        raise ValidationError(missing)
+    if field.data.lstrip().startswith("-"):
+        raise ValidationError(f"{name.capitalize()} must be 0 or more, not negative")
+    try:
+        return parse_percentage(field.data)
+    except MoneyError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _amount(field, name, missing):
+    if not field.data:
+        raise ValidationError(missing)
+    if field.data.lstrip("£ ").startswith("-"):
+        raise ValidationError(f"{name.capitalize()} must be £0 or more, not negative")
+    try:
+        return parse_pounds(field.data)
+    except MoneyError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _percentage_as_typed(basis_points):
+    return format_basis_points(basis_points).removesuffix("%")
+
+
+def _pounds_as_typed(pence):
+    return format_plain_pounds(pence).removesuffix(".00")

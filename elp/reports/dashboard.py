@@ -1,0 +1,31 @@
+"""This week's figures for the admin home page, counted as the reports count them."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from elp.bookings.models import Booking, BookingStatus
+from elp.extensions import db
+from elp.negotiation.models import SupportRequest
+from elp.reports.periods import Period, this_week
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    period: Period  # Monday of this week (UK time) to today
+    new_requests: int
+    bookings: int  # agreed this week and not cancelled
+    booked_value: int  # pence
+
+
+def this_weeks_figures(now=None):
+    period = this_week(now)
+    new_requests = db.session.scalar(
+        select(func.count(SupportRequest.id)).where(*period.within(SupportRequest.created_at))
+    )
+    bookings, booked_value = db.session.execute(
+        select(func.count(Booking.id), func.coalesce(func.sum(Booking.total_pence), 0)).where(
+            *period.within(Booking.created_at), Booking.status != BookingStatus.CANCELLED
+        )
+    ).one()
+    return WeekFigures(period, new_requests, bookings, int(booked_value))

@@ -31,10 +31,11 @@ def create_app(config=None):
     security.register(app)
     templating.register(app)
 
-    from elp import notifications, search
+    from elp import billing, notifications, search
 
     notifications.init_app(app)
     search.init_app(app)
+    billing.init_app(app)
 
     from elp.cli import register_commands
 
@@ -80,6 +81,7 @@ def _register_blueprints(app):
     from elp.api.views import bp as api_bp
     from elp.billing.admin_views import bp as charges_admin_bp
     from elp.billing.payment_views import bp as payments_bp
+    from elp.billing.school_views import bp as charges_bp
     from elp.bookings.views import bp as bookings_bp
     from elp.negotiation.inbox_views import bp as inbox_bp
     from elp.notifications.views import bp as notifications_bp
@@ -100,6 +102,7 @@ def _register_blueprints(app):
     app.register_blueprint(notifications_bp)
     app.register_blueprint(offers_bp)
     app.register_blueprint(bookings_bp)
+    app.register_blueprint(charges_bp)
     app.register_blueprint(offers_admin_bp)
     app.register_blueprint(negotiation_bp)
     app.register_blueprint(pages_bp)

@@ -65,6 +65,12 @@ class Config:
     # (the tests give it a fake that records each request).
     STRIPE_API_BASE = _env("ELP_STRIPE_API_BASE", "https://api.stripe.com")
     STRIPE_HTTP_CLIENT = None
+    # The payee, sort code and account shown on offline invoices, parts separated by ";"
+    # ("Payee: Essex Learning Partnership; Sort code: 20-00-00; Account number: 12345678").
+    # Unset, invoices ask schools to write to CONTACT_EMAIL for them: never a made-up account.
+    BANK_DETAILS = _env("ELP_BANK_DETAILS")
+    # How invoice PDFs are made: "weasyprint"; the test suite uses "placeholder".
+    PDF_RENDERER = "weasyprint"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -108,6 +114,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
+    BANK_DETAILS = None
+    PDF_RENDERER = "placeholder"
     BASE_URL = "http://localhost"
 
 

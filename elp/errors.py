@@ -34,6 +34,15 @@ class NotFound(Exception):
     same either way, so another school's ids tell nothing."""
 
 
+class ServiceUnavailable(Exception):
+    """Something the service needs for this page is missing or down (a system library, say):
+    a clear 503 with what to do instead, never a 500."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 class InvalidParameter(Exception):
     """A value in the query string the service will not use (a page past the last one anyone
     could want, a search longer than any title): a clear 400."""
@@ -52,6 +61,7 @@ ERROR_TITLES = {
     413: "That file is too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, this is not available at the moment",
 }
 
 
@@ -81,6 +91,10 @@ def register(app):
     @app.errorhandler(InvalidParameter)
     def invalid_parameter(error):
         return _render(400, error.message)
+
+    @app.errorhandler(ServiceUnavailable)
+    def service_unavailable(error):
+        return _render(503, error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -19,6 +19,7 @@ ITEMS = [
     ("Requests", "inbox.requests", "school", "/requests"),
     ("Your offers", "offers.mine", "school", "/offers"),
     ("Bookings", "bookings.index", "school", "/bookings"),
+    ("Charges", "charges.index", "school", "/charges"),
     ("Colleagues", "accounts.colleagues", "school", "/school/colleagues"),
     ("Charges", "charges_admin.charges", "admin", "/admin/charges"),
     ("Admin", "admin.index", "admin", "/admin"),

@@ -146,5 +146,22 @@ def sent_emails():
 
 
 @pytest.fixture
+def real_pdfs(app, monkeypatch):
+    """Make PDFs with WeasyPrint, as the service does, rather than the suite's placeholder.
+
+    Without WeasyPrint or the Pango library it needs, the test skips with the reason; with
+    ELP_REQUIRE_PDF=1 (as in CI) it fails instead, so a missing library never passes unseen.
+    """
+    from elp.billing import pdf
+
+    missing = pdf.unavailable_reason()
+    if missing:
+        if os.environ.get("ELP_REQUIRE_PDF") == "1":
+            pytest.fail(f"PDF tests are required (ELP_REQUIRE_PDF=1) but {missing}")
+        pytest.skip(f"PDF tests skipped: {missing}")
+    monkeypatch.setitem(app.config, "PDF_RENDERER", "weasyprint")
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()

@@ -136,6 +136,10 @@ ROUTES = [
     ("GET",  "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),
     ("POST", "/bookings/<int:booking_id>/feedback",                     (302, 409, 409, 404, 403)),
+    # charges (school A pays the charge; school B does not, and admins review charges elsewhere)
+    ("GET",  "/charges",                                                (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/<int:charge_id>",                                (302, 200, 200, 404, 403)),
+    ("GET",  "/charges/<int:charge_id>/invoice.pdf",                    (302, 200, 200, 404, 403)),
     # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
     # school A may not request it (409) and school B may not see it (404))
     ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),

@@ -17,7 +17,8 @@ app = create_app()
 names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL_SERVER",
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
-         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL", "STRIPE_API_BASE"]
+         "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL", "STRIPE_API_BASE",
+         "BANK_DETAILS"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
@@ -68,6 +69,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_BASE_URL="https://exchange.partnership.example",
         ELP_TRUSTED_PROXIES="2",
         ELP_CONTACT_EMAIL="exchange@partnership.example",
+        ELP_BANK_DETAILS="Sort code: 20-00-00; Account number: 12345678",
     )
     assert config == {
         "ENV_NAME": "production",
@@ -88,6 +90,7 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "SESSION_COOKIE_SECURE": True,
         "TRUSTED_PROXIES": 2,
         "CONTACT_EMAIL": "exchange@partnership.example",
+        "BANK_DETAILS": "Sort code: 20-00-00; Account number: 12345678",
     }
 
 
@@ -103,6 +106,7 @@ def test_without_any_variable_the_development_defaults_work(tmp_path):
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
     assert config["TRUSTED_PROXIES"] == 0
     assert config["CONTACT_EMAIL"] == "help@elp-exchange.example"
+    assert config["BANK_DETAILS"] is None  # invoices say whom to ask: no made-up account
 
 
 @pytest.mark.parametrize(

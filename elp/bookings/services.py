@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from elp.accounts.models import ROLE_LEAD, User
 from elp.billing import services as billing
+from elp.billing.invoice_email import email_invoices
 from elp.bookings.models import Booking, BookingStatus
 from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -55,8 +56,9 @@ def book(request, proposal, user):
     )
     db.session.add(booking)
     db.session.flush()
-    # The service charge is levied in the same transaction: no booking without its charge.
-    billing.levy(booking)
+    # The service charge is levied in the same transaction: no booking without its charge;
+    # its invoice is emailed after the commit.
+    email_invoices(billing.levy(booking))
     return booking
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
+from elp.billing import invoices
 from elp.bookings import feedback, services
 from elp.bookings.calendar import calendar_file
 from elp.bookings.forms import CancelForm, FeedbackForm
@@ -115,5 +116,6 @@ def _booking_page(booking, form):
         reveal_at=feedback.reveal_at(booking),
         can_leave_feedback=booking.status == BookingStatus.COMPLETED and own_feedback is None,
         auto_complete_days=current_app.config["BOOKING_AUTO_COMPLETE_DAYS"],
+        own_charges=invoices.school_charges_for_booking(booking, school_id),
         form=form,
     )

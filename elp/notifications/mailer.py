@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from elp.notifications import attachments
+
 log = logging.getLogger(__name__)
 
 # Emails "sent" by the memory backend, for tests to read.
@@ -19,6 +21,12 @@ def _message(email):
     message["To"] = email.to
     message["Subject"] = email.subject
     message.set_content(email.body)
+    if email.attachment:
+        document = attachments.make(email.attachment)
+        maintype, _, subtype = document.content_type.partition("/")
+        message.add_attachment(
+            document.data, maintype=maintype, subtype=subtype, filename=document.filename
+        )
     return message
 
 

@@ -37,13 +37,14 @@ def _after_rollback(session):
     session.info.pop(_QUEUED, None)
 
 
-def queue_email(to, subject, template, **context):
+def queue_email(to, subject, template, *, attachment=None, **context):
     """Add an email to the outbox; it is sent only if the caller's transaction commits.
 
-    `template` names a plain-text template under templates/emails/.
+    `template` names a plain-text template under templates/emails/; `attachment` names a
+    document made when the email is sent (`attachments.reference("invoice", 12)`).
     """
     body = render_template(f"emails/{template}.txt", subject=subject, **context)
-    email = OutboxEmail(to=to, subject=subject, body=body)
+    email = OutboxEmail(to=to, subject=subject, body=body, attachment=attachment)
     db.session.add(email)
     db.session.info[_QUEUED] = True
     return email

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 import pytest
 
 from elp.bookings.models import Booking
+from elp.extensions import db as _db
+from elp.notifications import mailer
+from elp.notifications.models import OutboxEmail
 from tests.factories import make_booking, make_lead, make_member, make_offer, make_school
 
 
@@ -33,6 +36,11 @@ def parties(db):
     booking = make_booking(
         offer=offer, author=seeking_member, accepted_by=offering_member, quantity=3
     )
+    # Forget the booking's invoice email to the seeking school's lead (tests/billing proves
+    # it), so each test counts only the emails its own actions send.
+    _db.session.execute(OutboxEmail.__table__.delete())
+    _db.session.commit()
+    mailer.sent_messages.clear()
     return Parties(booking, offering_lead, offering_member, seeking_lead, seeking_member)
 
 

@@ -74,8 +74,11 @@ def test_each_event_tells_every_active_user_of_the_other_school_once(schools, se
     with unit_of_work():
         services.accept(support_request, support_request.latest_proposal.id, schools.seeking_lead)
     assert _told("accepted") == offering_users
-    assert len(sent_emails) == 2 + 2 + 2 + 2
-    assert len(_emails()) == 8
+    # The booking's invoice also goes to the paying school's lead (tests/billing).
+    invoices = [message for message in sent_emails if message["Subject"].startswith("Invoice ")]
+    assert [message["To"] for message in invoices] == [schools.seeking_lead.email]
+    assert len(sent_emails) == 2 + 2 + 2 + 2 + 1
+    assert len(_emails()) == 9
 
 
 def test_declining_and_withdrawing_tell_the_other_school(schools):

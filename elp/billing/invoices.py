@@ -1,0 +1,207 @@
+"""What a school sees of the service charges it pays: its charges, each charge's invoice
+(a page, and the same invoice as a PDF rendered from the same template) and how to pay it.
+
+Only the paying school sees a charge: anyone else asking for it by id gets NotFound, the
+same as for a charge that does not exist. Reads only; nothing here changes a charge.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, render_template
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from elp import money
+from elp.billing import payments, pdf
+from elp.billing.models import PAYER_NAMES, Charge, ChargeStatus
+from elp.billing.services import fee_terms_for
+from elp.bookings.models import Booking
+from elp.errors import NotFound
+from elp.extensions import db
+from elp.timeutil import uk_today
+from elp.urls import absolute_url
+
+CHARGES_PER_PAGE = 50
+PARTNERSHIP_NAME = "Essex Learning Partnership"
+
+# How a school reads each status: a charge not yet paid is "Due", or "Overdue" after its
+# due date (see `display_status`).
+STATUS_NAMES = {
+    ChargeStatus.PENDING: "Due",
+    ChargeStatus.PAID: "Paid",
+    ChargeStatus.WAIVED: "Waived",
+    ChargeStatus.REFUNDED: "Refunded",
+    ChargeStatus.VOID: "Void",
+}
+OVERDUE = "overdue"
+STATUS_TAG_CLASSES = {
+    ChargeStatus.PENDING: "govuk-tag--yellow",
+    OVERDUE: "govuk-tag--red",
+    ChargeStatus.PAID: "govuk-tag--green",
+    ChargeStatus.WAIVED: "govuk-tag--grey",
+    ChargeStatus.REFUNDED: "govuk-tag--purple",
+    ChargeStatus.VOID: "govuk-tag--grey",
+}
+CREDIT_NOTE_KINDS = {"void": "Voided", "waive": "Waived", "refund": "Refunded"}
+
+
+# --- Finding a school's charges -----------------------------------------------------------
+
+
+def school_charges(school, page=1):
+    """One page of the charges the school pays, with their bookings (one query for the rows):
+    those still to pay first, the soonest due first, then the rest, the newest first."""
+    to_pay_first = case((Charge.status == ChargeStatus.PENDING, 0), else_=1)
+    return db.paginate(
+        select(Charge)
+        .where(Charge.school_id == school.id)
+        .options(joinedload(Charge.booking))
+        .order_by(
+            to_pay_first,
+            case((Charge.status == ChargeStatus.PENDING, Charge.due_date)),
+            Charge.invoice_date.desc(),
+            Charge.id.desc(),
+        ),
+        page=page,
+        per_page=CHARGES_PER_PAGE,
+        error_out=False,
+    )
+
+
+def amount_to_pay(school):
+    """What the school owes on charges still to pay, and how much of it is overdue (pence)."""
+    today = uk_today()
+    rows = db.session.execute(
+        select(Charge.gross_pence, Charge.due_date).where(
+            Charge.school_id == school.id, Charge.status == ChargeStatus.PENDING
+        )
+    ).all()
+    return (
+        sum(gross for gross, _ in rows),
+        sum(gross for gross, due in rows if due < today),
+    )
+
+
+def charge_for_school(charge_id, user):
+    """The charge, if the user's school pays it; NotFound for anyone else, as for a charge
+    that does not exist."""
+    charge = db.session.get(
+        Charge,
+        charge_id,
+        options=[
+            joinedload(Charge.school),
+            joinedload(Charge.booking).joinedload(Booking.offering_school),
+            joinedload(Charge.booking).joinedload(Booking.seeking_school),
+            selectinload(Charge.credit_notes),
+        ],
+    )
+    if charge is None or user.school_id is None or charge.school_id != user.school_id:
+        raise NotFound()
+    return charge
+
+
+def school_charges_for_booking(booking, school_id):
+    """The booking's charges this school pays (none, one, or its share of a split)."""
+    return db.session.scalars(
+        select(Charge)
+        .where(Charge.booking_id == booking.id, Charge.school_id == school_id)
+        .order_by(Charge.id)
+    ).all()
+
+
+# --- What the invoice says ----------------------------------------------------------------
+
+
+def is_overdue(charge, today=None):
+    return charge.status == ChargeStatus.PENDING and charge.due_date < (today or uk_today())
+
+
+def display_status(charge, today=None):
+    """The status key a school sees: the charge's own, or "overdue" for one past due."""
+    return OVERDUE if is_overdue(charge, today) else charge.status
+
+
+def status_name(charge, today=None):
+    status = display_status(charge, today)
+    return "Overdue" if status == OVERDUE else STATUS_NAMES[status]
+
+
+def payments_online():
+    """Whether schools pay through Stripe (its keys are configured: the invoice page shows
+    "Pay by card" and "Pay by bank transfer") or against the offline invoice, which an ELP
+    admin then records."""
+    return payments.stripe_payments_available()
+
+
+@dataclass(frozen=True)
+class BankDetail:
+    label: str  # "Sort code", or "" for a line without one
+    value: str
+
+
+def bank_details():
+    """ELP's bank details from ELP_BANK_DETAILS, one part per ";" or line: "Sort code:
+    20-00-00" becomes a label and a value. Empty when they are not configured."""
+    text = current_app.config.get("BANK_DETAILS") or ""
+    details = []
+    for part in text.replace("\n", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        label, colon, value = part.partition(":")
+        details.append(BankDetail(label.strip(), value.strip()) if colon else BankDetail("", part))
+    return details
+
+
+def invoice_context(charge):
+    """Everything the invoice template shows, the same for the page and the PDF."""
+    booking = charge.booking
+    today = uk_today()
+    other_school = booking.offering_school if charge.party == "seeking" else booking.seeking_school
+    terms = fee_terms_for(booking)
+    credited = sum(note.gross_pence for note in charge.credit_notes)
+    return {
+        "charge": charge,
+        "booking": booking,
+        "school": charge.school,
+        "other_school": other_school,
+        "terms": terms,
+        "split": terms is not None and terms.payer == "split",
+        "payer_names": PAYER_NAMES,
+        "vat_rate": money.format_basis_points(charge.vat_basis_points),
+        "status": display_status(charge, today),
+        "status_name": status_name(charge, today),
+        "status_tag_class": STATUS_TAG_CLASSES[display_status(charge, today)],
+        "overdue": is_overdue(charge, today),
+        "credit_notes": charge.credit_notes,
+        "credit_note_kinds": CREDIT_NOTE_KINDS,
+        "credited_pence": credited,
+        "partnership_name": PARTNERSHIP_NAME,
+        "contact_email": current_app.config["CONTACT_EMAIL"],
+        "website": current_app.config["BASE_URL"],
+        "invoice_url": absolute_url("charges.show", charge_id=charge.id),
+        "bank_details": bank_details(),
+        "payments_online": payments_online(),
+        "money": money,
+        "for_pdf": False,
+    }
+
+
+# --- The invoice as a PDF -----------------------------------------------------------------
+
+STYLESHEET = Path("css") / "invoice.css"
+
+
+def pdf_filename(charge):
+    return f"{charge.invoice_number}.pdf"
+
+
+def invoice_pdf(charge):
+    """The charge's invoice as PDF bytes: the invoice template in a document of its own,
+    with the invoice stylesheet (the one the page prints with). PdfUnavailable where
+    WeasyPrint or Pango is missing."""
+    context = invoice_context(charge) | {"for_pdf": True}
+    html = render_template("billing/invoice_document.html", **context)
+    stylesheet = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
+    return pdf.html_to_pdf(html, stylesheet)

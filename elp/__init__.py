@@ -31,9 +31,10 @@ def create_app(config=None):
     security.register(app)
     templating.register(app)
 
-    from elp import notifications, search
+    from elp import notifications, offers, search
 
     notifications.init_app(app)
+    offers.init_app(app)
     search.init_app(app)
 
     from elp.cli import register_commands

@@ -180,6 +180,27 @@ ROUTES = [
     ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
+    # moderation queue (school A's draft offer is not in the queue: 409 shows the admin got through)
+    ("GET",  "/admin/moderation",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/moderation/<int:offer_id>/approve",                (302, 403, 403, 403, 409)),
+    # users across schools (member A is active and no lead, so "unmake lead" and "reactivate"
+    # are refused: 409 shows the admin got through; an empty form is refused with errors: 200)
+    ("GET",  "/admin/users",                                            (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/users/<int:user_id>",                              (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/users/<int:user_id>/deactivate",                   (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/<int:user_id>/deactivate",                   (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/<int:user_id>/reactivate",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/users/<int:user_id>/make-lead",                    (302, 403, 403, 403, 302)),
+    ("POST", "/admin/users/<int:user_id>/unmake-lead",                  (302, 403, 403, 403, 409)),
+    ("POST", "/admin/invitations/<int:invitation_id>/resend",           (302, 403, 403, 403, 302)),
+    ("GET",  "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
+    # settings (an empty form is refused with its errors: 200)
+    ("GET",  "/admin/settings",                                         (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/settings/days",                                    (302, 403, 403, 403, 200)),
+    ("POST", "/admin/settings/days",                                    (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/settings/synonyms",                                (302, 403, 403, 403, 200)),
+    ("POST", "/admin/settings/synonyms",                                (302, 403, 403, 403, 200)),
 ]
 
 

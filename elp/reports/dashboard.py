@@ -9,6 +9,7 @@ from elp.billing.review import overdue
 from elp.bookings.models import Booking, BookingStatus
 from elp.extensions import db
 from elp.negotiation.models import SupportRequest
+from elp.offers.moderation_queue import awaiting_count
 from elp.reports.periods import Period, this_week, today_in_uk
 
 
@@ -21,6 +22,7 @@ class WeekFigures:
     # Charges not paid yet, whenever invoiced: (how many, gross pence); overdue ones too.
     charges_outstanding: tuple = (0, 0)
     charges_overdue: tuple = (0, 0)
+    offers_awaiting_moderation: int = 0  # whenever published or changed
 
 
 def this_weeks_figures(now=None):
@@ -40,6 +42,7 @@ def this_weeks_figures(now=None):
         int(booked_value),
         _charges(Charge.status == ChargeStatus.PENDING),
         _charges(*overdue(today_in_uk(now))),
+        awaiting_count(),
     )
 
 

@@ -7,6 +7,7 @@ for accounts lives in this package; views only call its functions.
 - `access_codes`: access codes ELP issues and a school's first lead redeems
 - `invitations`: colleagues, and the invitations leads send them
 - `schools`: schools as ELP admins manage them
+- `admin_users`: users across every school as ELP admins manage them, and new ELP admins
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
@@ -20,6 +21,19 @@ from elp.accounts.services.access_codes import (
     redeem_access_code,
     revoke_access_code,
     school_access_codes,
+)
+from elp.accounts.services.admin_users import (
+    LAST_ADMIN,
+    USERS_PER_PAGE,
+    UserFilter,
+    create_admin_by_admin,
+    deactivate_user,
+    find_users,
+    make_school_lead,
+    pending_invitations,
+    reactivate_user,
+    resend_invitation,
+    unmake_school_lead,
 )
 from elp.accounts.services.invitations import (
     accept_invitation,
@@ -67,31 +81,41 @@ __all__ = [
     "ACCOUNT_CLOSED",
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
+    "LAST_ADMIN",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
     "TOO_MANY_SIGN_IN_FAILURES",
+    "USERS_PER_PAGE",
     "WRONG_EMAIL_OR_PASSWORD",
     "LinkUnusable",
+    "UserFilter",
     "accept_invitation",
     "add_school",
     "admin_summary",
     "cancel_invitation",
     "colleagues",
     "create_admin",
+    "create_admin_by_admin",
+    "deactivate_user",
     "external_url",
     "find_colleague",
     "find_school_access_code",
     "find_school_by_urn",
     "find_school_invitation",
     "find_user_by_email",
+    "find_users",
     "invite_colleague",
     "issue_access_code",
+    "make_school_lead",
     "open_invitation",
     "open_invitations",
+    "pending_invitations",
     "reactivate_school",
+    "reactivate_user",
     "redeem_access_code",
     "remove_colleague",
     "request_password_reset",
+    "resend_invitation",
     "reset_password",
     "revoke_access_code",
     "school_access_codes",
@@ -102,5 +126,6 @@ __all__ = [
     "suspend_school",
     "suspension_message",
     "tokens",
+    "unmake_school_lead",
     "user_for_reset_link",
 ]

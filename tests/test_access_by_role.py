@@ -195,6 +195,13 @@ ROUTES = [
     ("POST", "/admin/invitations/<int:invitation_id>/resend",           (302, 403, 403, 403, 302)),
     ("GET",  "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
     ("POST", "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
+    # access codes (school A's code is unused: revoking and reissuing it work for admins)
+    ("GET",  "/admin/access-codes",                                     (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 200)),
+    ("POST", "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 302)),
+    ("POST", "/admin/access-codes/<int:access_code_id>/reissue",        (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
+    ("POST", "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
     # settings (an empty form is refused with its errors: 200)
     ("GET",  "/admin/settings",                                         (302, 403, 403, 403, 200)),
     ("GET",  "/admin/settings/days",                                    (302, 403, 403, 403, 200)),

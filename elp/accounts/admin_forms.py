@@ -1,9 +1,16 @@
 """Forms of the ELP admin pages about users."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from elp.accounts.models import DISTRICT_NAMES
 
 
 def _strip(value):
@@ -39,3 +46,14 @@ class NewAdminForm(FlaskForm):
         description="They are emailed a link to choose their password",
     )
     submit = SubmitField("Create ELP admin", widget=GovSubmitInput())
+
+
+class BulkIssueForm(FlaskForm):
+    district = SelectField(
+        "District",
+        widget=GovSelect(),
+        choices=[SelectChoice("", "Choose a district")]
+        + [SelectChoice(name) for name in DISTRICT_NAMES],
+        validators=[DataRequired("Choose the district to issue codes for")],
+    )
+    submit = SubmitField("Issue codes and download the CSV file", widget=GovSubmitInput())

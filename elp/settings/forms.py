@@ -52,4 +52,3 @@ class SynonymsForm(FlaskForm):
         validators=[DataRequired("Enter the synonym table")],
     )
     submit = SubmitField("Save and rebuild the search index", widget=GovSubmitInput())
-

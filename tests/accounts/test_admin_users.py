@@ -53,6 +53,9 @@ def test_users_are_found_across_schools_by_name_email_school_or_urn(admin):
     assert names(client.get("/admin/users?q=115001&status=active")) == ["Priya Shah"]
     assert names(client.get("/admin/users?role=lead")) == ["Tom Okafor"]
     assert "Alex Admin" in names(client.get("/admin/users?role=admin"))
+    priya = next(u for u in harlow.users if u.full_name == "Priya Shah")
+    page = client.get(f"/admin/users/{priya.id}").get_data(as_text=True)
+    assert f'href="/admin/schools/{harlow.id}">Harlow Fields School</a>' in page
     # Unknown filter values are ignored, not an error.
     assert client.get("/admin/users?role=owner&status=x").status_code == 200
 

@@ -14,9 +14,7 @@ from tests.factories import make_admin, make_lead, make_offer
 
 
 def queued():
-    return {
-        entry.offer_id: entry.kind for entry in _db.session.scalars(select(OfferModeration))
-    }
+    return {entry.offer_id: entry.kind for entry in _db.session.scalars(select(OfferModeration))}
 
 
 def approve_everything():
@@ -97,7 +95,8 @@ def test_only_published_offers_wait_and_a_hidden_one_waits_again_when_unhidden(d
     assert "1 offer awaiting moderation" in page
     assert "Shown offer" in page and "Draft offer" not in page
     hidden_list = page[page.index("Hidden offers") :]
-    assert "Hidden offer" in hidden_list and "The price is wrong." in hidden_list
+    assert f'href="/offers/{hidden.id}">Hidden offer</a>' in hidden_list
+    assert "The price is wrong." in hidden_list
     assert moderation_queue.awaiting_count() == 1 == this_weeks_figures().offers_awaiting_moderation
 
     admin.post(f"/admin/offers/{hidden.id}/unhide")

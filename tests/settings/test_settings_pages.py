@@ -132,9 +132,7 @@ def test_saving_the_table_rebuilds_the_index_so_a_new_group_finds_its_words(admi
     assert run.requested_by_id == user.id and run.finished_at and run.offers_done == 2
     page = text_of(client.get(response.location))
     assert "Up to date" in page and "2 offers" in page
-    event = _db.session.scalar(
-        _db.select(AuditEvent).where(AuditEvent.action == "setting.changed")
-    )
+    event = _db.session.scalar(_db.select(AuditEvent).where(AuditEvent.action == "setting.changed"))
     assert event.details == {"setting": "search_synonyms"} and event.actor_id == user.id
 
 

@@ -8,12 +8,21 @@ for accounts lives in this package; views only call its functions.
 - `invitations`: colleagues, and the invitations leads send them
 - `schools`: schools as ELP admins manage them
 - `admin_users`: users across every school as ELP admins manage them, and new ELP admins
+- `access_code_admin`: every school's access codes with their status, reissuing, bulk issue
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
 """
 
 from elp.accounts import sessions, tokens
+from elp.accounts.services.access_code_admin import (
+    CodeFilter,
+    bulk_issue,
+    find_access_codes,
+    reissue_access_code,
+    schools_not_joined,
+)
+from elp.accounts.services.access_code_admin import status_of as access_code_status
 from elp.accounts.services.access_codes import (
     ACCESS_CODE_PROBLEMS,
     find_school_access_code,
@@ -87,17 +96,21 @@ __all__ = [
     "TOO_MANY_SIGN_IN_FAILURES",
     "USERS_PER_PAGE",
     "WRONG_EMAIL_OR_PASSWORD",
+    "CodeFilter",
     "LinkUnusable",
     "UserFilter",
     "accept_invitation",
+    "access_code_status",
     "add_school",
     "admin_summary",
+    "bulk_issue",
     "cancel_invitation",
     "colleagues",
     "create_admin",
     "create_admin_by_admin",
     "deactivate_user",
     "external_url",
+    "find_access_codes",
     "find_colleague",
     "find_school_access_code",
     "find_school_by_urn",
@@ -113,6 +126,7 @@ __all__ = [
     "reactivate_school",
     "reactivate_user",
     "redeem_access_code",
+    "reissue_access_code",
     "remove_colleague",
     "request_password_reset",
     "resend_invitation",
@@ -120,6 +134,7 @@ __all__ = [
     "revoke_access_code",
     "school_access_codes",
     "school_users",
+    "schools_not_joined",
     "search_schools",
     "sessions",
     "sign_in",

@@ -31,9 +31,10 @@ def create_app(config=None):
     security.register(app)
     templating.register(app)
 
-    from elp import billing, notifications, search
+    from elp import billing, notifications, offers, search
 
     notifications.init_app(app)
+    offers.init_app(app)
     search.init_app(app)
     billing.init_app(app)
 

@@ -90,6 +90,9 @@ class Config:
     PROPOSAL_EXPIRY_DAYS = 10
     BOOKING_AUTO_COMPLETE_DAYS = 14
     FEEDBACK_REVEAL_DAYS = 7
+    # A rebuild of the search index asked for in the browser runs on a background thread;
+    # off, it runs in the request (tests).
+    REINDEX_IN_BACKGROUND = True
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 60 * 60
 
@@ -109,6 +112,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
+    REINDEX_IN_BACKGROUND = False
     MAIL_BACKEND = "memory"
     MAIL_DELIVERY = "inline"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -9,3 +9,4 @@ from elp.negotiation import models as negotiation_models  # noqa: F401
 from elp.notifications import models as notifications_models  # noqa: F401
 from elp.offers import models as offers_models  # noqa: F401
 from elp.search import models as search_models  # noqa: F401
+from elp.settings import models as settings_models  # noqa: F401

@@ -202,6 +202,34 @@ ROUTES = [
     ("GET",  "/charges/<int:charge_id>/payment-received",               (302, 200, 200, 404, 403)),
     # Stripe's webhook: anyone may call it, and an unsigned body is refused
     ("POST", "/stripe/webhook",                                         (400, 400, 400, 400, 400)),
+    # moderation queue (school A's draft offer is not in the queue: 409 shows the admin got through)
+    ("GET",  "/admin/moderation",                                       (302, 403, 403, 403, 200)),
+    ("POST", "/admin/moderation/<int:offer_id>/approve",                (302, 403, 403, 403, 409)),
+    # users across schools (member A is active and no lead, so "unmake lead" and "reactivate"
+    # are refused: 409 shows the admin got through; an empty form is refused with errors: 200)
+    ("GET",  "/admin/users",                                            (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/users/<int:user_id>",                              (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/users/<int:user_id>/deactivate",                   (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/<int:user_id>/deactivate",                   (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/<int:user_id>/reactivate",                   (302, 403, 403, 403, 409)),
+    ("POST", "/admin/users/<int:user_id>/make-lead",                    (302, 403, 403, 403, 302)),
+    ("POST", "/admin/users/<int:user_id>/unmake-lead",                  (302, 403, 403, 403, 409)),
+    ("POST", "/admin/invitations/<int:invitation_id>/resend",           (302, 403, 403, 403, 302)),
+    ("GET",  "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/new-admin",                                  (302, 403, 403, 403, 200)),
+    # access codes (school A's code is unused: revoking and reissuing it work for admins)
+    ("GET",  "/admin/access-codes",                                     (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 200)),
+    ("POST", "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 302)),
+    ("POST", "/admin/access-codes/<int:access_code_id>/reissue",        (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
+    ("POST", "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
+    # settings (an empty form is refused with its errors: 200)
+    ("GET",  "/admin/settings",                                         (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/settings/days",                                    (302, 403, 403, 403, 200)),
+    ("POST", "/admin/settings/days",                                    (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/settings/synonyms",                                (302, 403, 403, 403, 200)),
+    ("POST", "/admin/settings/synonyms",                                (302, 403, 403, 403, 200)),
 ]
 
 

@@ -18,6 +18,10 @@ COMMITS_ALLOWED = {
     ("notifications/services.py", "_claim"),
     # Seeding the start categories into an empty table, once in a database's life.
     ("offers/services/category_list.py", "ensure_categories"),
+    # The background reindex after admins change the synonym table runs in a session of its
+    # own, like the outbox worker: it claims its runs and records its progress as it goes.
+    ("search/reindex_runs.py", "_claim"),
+    ("search/reindex_runs.py", "write"),
 }
 
 FLASK_REQUEST_STATE = {"g", "request", "session"}

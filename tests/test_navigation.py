@@ -27,7 +27,9 @@ def menu(client, url):
     "url",
     ["/admin/", "/admin/schools", "/admin/schools/new", "/admin/schools/import", "/admin/offers",
      "/admin/offers/import", "/admin/categories", "/admin/api-tokens", "/admin/fee-policy",
-     "/admin/audit-log", "/admin/reports", "/admin/reports/unmet-demand"],
+     "/admin/audit-log", "/admin/reports", "/admin/reports/unmet-demand", "/admin/settings",
+     "/admin/settings/days", "/admin/moderation", "/admin/users", "/admin/users/new-admin",
+     "/admin/access-codes", "/admin/access-codes/bulk", "/admin/settings/synonyms"],
 )  # fmt: skip
 def test_every_admin_page_marks_admin(db, login_as, url):
     client = login_as(make_admin())

@@ -7,6 +7,7 @@ from flask_login import current_user
 from elp.accounts import services
 from elp.accounts.decorators import admin_required
 from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
+from elp.admin import school_activity
 from elp.admin.forms import SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
@@ -69,6 +70,7 @@ def school(school_id):
         users=services.school_users(school),
         access_codes=services.school_access_codes(school),
         role_names=ROLE_NAMES,
+        activity=school_activity.for_school(school),
     )
 
 

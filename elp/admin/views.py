@@ -20,6 +20,9 @@ def index():
 
 
 # Pages in their own modules, registered on this blueprint when it is imported.
+from elp.accounts import admin_views as accounts_admin_views  # noqa: E402, F401
 from elp.admin import school_import_views  # noqa: E402, F401
 from elp.admin import school_views  # noqa: E402, F401
+from elp.offers import moderation_views  # noqa: E402, F401
 from elp.reports import admin_views  # noqa: E402, F401
+from elp.settings import admin_views as settings_admin_views  # noqa: E402, F401

@@ -43,6 +43,7 @@ def charges():
         status_names=review.STATUS_NAMES,
         status_tags=review.STATUS_TAG_CLASSES,
         needs_attention=review.NEEDS_ATTENTION,
+        overdue=review.OVERDUE,
     )
 
 

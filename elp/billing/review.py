@@ -16,9 +16,11 @@ from elp.billing.models import Charge, ChargeStatus, CreditNote
 from elp.bounds import search_text
 from elp.errors import InvalidParameter
 from elp.extensions import db
+from elp.timeutil import uk_today
 
 CHARGES_PER_PAGE = 50
 NEEDS_ATTENTION = "attention"
+OVERDUE = "overdue"  # pending and past its due date
 STATUS_NAMES = {
     ChargeStatus.PENDING: "Pending",
     ChargeStatus.PAID: "Paid",
@@ -117,7 +119,7 @@ class ChargeFilter:
     @classmethod
     def from_args(cls, args):
         status = (args.get("status") or "").strip()
-        if status and status not in STATUS_NAMES and status != NEEDS_ATTENTION:
+        if status and status not in STATUS_NAMES and status not in (NEEDS_ATTENTION, OVERDUE):
             raise InvalidParameter("Choose a status from the list.")
         district = (args.get("district") or "").strip()
         if district and district not in DISTRICT_NAMES:
@@ -142,6 +144,8 @@ class ChargeFilter:
         statement = statement.join(School, Charge.school_id == School.id)
         if with_status and self.status == NEEDS_ATTENTION:
             statement = statement.where(Charge.needs_attention)
+        elif with_status and self.status == OVERDUE:
+            statement = statement.where(*overdue())
         elif with_status and self.status:
             statement = statement.where(Charge.status == self.status)
         if self.period:
@@ -155,6 +159,11 @@ class ChargeFilter:
         if self.district:
             statement = statement.where(School.district == self.district)
         return statement
+
+
+def overdue(today=None):
+    """SQL conditions: the charge is pending and its due date has passed (UK time)."""
+    return (Charge.status == ChargeStatus.PENDING, Charge.due_date < (today or uk_today()))
 
 
 @dataclass

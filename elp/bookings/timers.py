@@ -7,7 +7,6 @@ two ticks (or a tick and the seeking school's own "Confirm completed") exactly o
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from elp.bookings.models import Booking, BookingStatus
@@ -15,6 +14,7 @@ from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused
 from elp.extensions import db
 from elp.negotiation.models import Party
+from elp.settings import services as settings
 from elp.unit_of_work import unit_of_work
 
 
@@ -31,7 +31,7 @@ def complete_delivered_bookings(now):
 
 def completion_cutoff(now):
     """Bookings delivered at or before this moment are due to complete."""
-    return now - timedelta(days=current_app.config["BOOKING_AUTO_COMPLETE_DAYS"])
+    return now - timedelta(days=settings.auto_complete_days())
 
 
 def complete_booking(booking, now):

@@ -4,7 +4,7 @@ calendar file, delivery, completion, cancellation and feedback.
 Only the two schools of a booking see it; anyone else gets a 404 (`services.booking_for_user`).
 """
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
@@ -14,6 +14,7 @@ from elp.bookings.calendar import calendar_file
 from elp.bookings.forms import CancelForm, FeedbackForm
 from elp.bookings.models import BookingStatus
 from elp.errors import InvalidInput
+from elp.settings import services as settings
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
@@ -115,7 +116,7 @@ def _booking_page(booking, form):
         visible_feedback=feedback.visible_feedback(booking),
         reveal_at=feedback.reveal_at(booking),
         can_leave_feedback=booking.status == BookingStatus.COMPLETED and own_feedback is None,
-        auto_complete_days=current_app.config["BOOKING_AUTO_COMPLETE_DAYS"],
+        auto_complete_days=settings.auto_complete_days(),
         own_charges=invoices.school_charges_for_booking(booking, school_id),
         form=form,
     )

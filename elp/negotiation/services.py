@@ -8,7 +8,6 @@ the view carries out each user action in one `unit_of_work()`.
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +27,7 @@ from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.in_app import notify
 from elp.offers.models import Offer
+from elp.settings import services as settings
 from elp.timeutil import UK_TIME, utcnow
 
 NEED_MAX = 5_000
@@ -259,7 +259,7 @@ def _refuse_if_invalid(terms, offer, price_required):
 
 
 def _add_proposal(support_request, user, terms, offer, now):
-    expires_at = now + timedelta(days=current_app.config["PROPOSAL_EXPIRY_DAYS"])
+    expires_at = now + timedelta(days=settings.proposal_expiry_days())
     proposal = Proposal(
         author_school_id=user.school_id,
         author_id=user.id,

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, false, func
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -203,3 +203,19 @@ class Offer(Versioned, db.Model):
     def is_visible(self):
         """Seeking schools see an offer only when it is published and not hidden."""
         return self.status == PUBLISHED and self.hidden_at is None
+
+
+class OfferModeration(db.Model):
+    """An offer in the moderation queue: published for the first time ("new"), or changed
+    since an admin last approved it ("edited", with each changed field's value from before
+    the first change). Approving deletes the row (elp.offers.moderation_queue)."""
+
+    __tablename__ = "offer_moderation"
+
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    since: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    changed_again_at: Mapped[datetime | None]
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    offer: Mapped[Offer] = relationship()

@@ -1,4 +1,4 @@
-"""Requests, bookings and booked value by month.
+"""Requests, bookings, booked value and service charges by month.
 
 Each column of the report is a monthly series: a function decorated with
 `@monthly_series(...)` that returns one figure per month. Adding a column (service charges by
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import literal
 
+from elp.billing.models import Charge, ChargeStatus
 from elp.bookings.models import Booking, BookingStatus
 from elp.negotiation.models import SupportRequest
 from elp.reports.counting import schools_in, totals_by_month
@@ -74,11 +75,26 @@ def booked_value_by_month(months, district):
     return [value for _, value in _bookings_by_month(months, district)]
 
 
+# Charges that were levied and stand: a voided charge (its booking cancelled) or a waived one
+# is not income.
+NOT_CHARGED = (ChargeStatus.VOID, ChargeStatus.WAIVED)
+
+
+@monthly_series("service_charges", "Service charges", kind=MONEY)
+def service_charges_by_month(months, district):
+    """Net service charges invoiced in each month, to paying schools in the district."""
+    conditions = [Charge.status.not_in(NOT_CHARGED)]
+    if district:
+        conditions.append(Charge.school_id.in_(schools_in(district)))
+    totals = totals_by_month(months, Charge.created_at, Charge.net_pence, *conditions)
+    return [value for _, value in totals]
+
+
 def build(period, district):
     months = period.months()
     columns = {series.key: series.figures(months, district) for series in MONTHLY_SERIES}
     table = Table(
-        "Requests, bookings and booked value by month",
+        "Requests, bookings, booked value and service charges by month",
         [Column("Month")] + [Column(series.heading, series.kind) for series in MONTHLY_SERIES],
         [
             [month.label] + [columns[series.key][index] for series in MONTHLY_SERIES]
@@ -98,7 +114,7 @@ def build(period, district):
         )
         for name, title, kind in (
             ("counts", "Requests and bookings by month", COUNT),
-            ("value", "Booked value by month", MONEY),
+            ("value", "Booked value and service charges by month", MONEY),
         )
     ]
     csv_rows = [

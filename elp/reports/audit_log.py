@@ -60,6 +60,7 @@ SUBJECT_NAMES = {
     "Category": "Category",
     "ApiToken": "API token",
     "SchoolImport": "School import",
+    "Setting": "Setting",
 }
 
 

@@ -13,7 +13,8 @@ REPORTS = {
             "Requests, bookings and value by month",
             "Requests sent, bookings agreed and their value, month by month in UK time. "
             "A booking’s value is the total the schools agreed; a cancelled booking is not "
-            "counted.",
+            "counted. Service charges are the net charges invoiced, to the paying schools "
+            "in the district when one is chosen; void and waived charges are not counted.",
             activity.build,
             SEEKING_DISTRICT,
         ),

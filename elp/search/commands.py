@@ -7,19 +7,23 @@ from flask.cli import with_appcontext
 from elp.extensions import db
 from elp.offers.models import Offer
 from elp.offers.services import visible_to_seeking_schools
-from elp.search import saved_searches, sync
+from elp.search import saved_searches, sync, synonym_table
 from elp.unit_of_work import unit_of_work
 
 
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
-    """Rebuild the search index from the database and swap it in."""
+    """Rebuild the search index from the database, with the admins' synonym table, and swap it in."""
     total = db.session.scalar(
         db.select(db.func.count()).select_from(Offer).where(visible_to_seeking_schools())
     )
     with click.progressbar(length=total, label="Indexing offers") as bar:
-        written = sync.reindex(current_app._get_current_object(), progress=bar.update)
+        written = sync.reindex(
+            current_app._get_current_object(),
+            progress=bar.update,
+            synonyms=synonym_table.stored_text(),
+        )
     click.echo(f"Indexed {written} offers.")
 
 

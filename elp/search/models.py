@@ -63,3 +63,24 @@ class SavedSearch(db.Model):
 
     user: Mapped[User] = relationship()
     school: Mapped[School] = relationship()
+
+
+class ReindexRun(db.Model):
+    """A rebuild of the search index asked for in the browser (after a change to the
+    synonym table), and how far it has got. Runs asked for while one is going are done
+    together, by one rebuild, when it finishes (see elp.search.reindex_runs)."""
+
+    __tablename__ = "reindex_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime | None]
+    # Written with every batch of offers: a run whose heartbeat stops has died with its process.
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    offers_total: Mapped[int | None]
+    offers_done: Mapped[int] = mapped_column(default=0)
+    failure: Mapped[str | None] = mapped_column(String(500))
+
+    requested_by: Mapped[User | None] = relationship()

@@ -283,9 +283,10 @@ def forget_catch_up_times():
 # --- rebuilding -----------------------------------------------------------------------------
 
 
-def reindex(app=None, progress=None):
+def reindex(app=None, progress=None, synonyms=None):
     """Rebuild the index from the database into a new generation and swap it in.
 
+    `synonyms` is the synonym table's text to write it with (None: the seed file).
     The outbox position is taken before reading the offers, RECHECK_SECONDS back, so any
     change committed while the rebuild runs is applied again afterwards.
     `progress(n)` is called as offers are written. Returns the number of offers indexed.
@@ -297,7 +298,7 @@ def reindex(app=None, progress=None):
         start = session.scalar(
             select(func.max(SearchOutbox.id)).where(SearchOutbox.created_at <= cutoff)
         ) or 0
-        name = directory.create_generation()
+        name = directory.create_generation(synonyms)
         offer_ids = session.scalars(
             select(Offer.id).where(visible_to_seeking_schools()).order_by(Offer.id)
         ).all()

@@ -95,7 +95,7 @@ def standing(row):
 def test_requests_bookings_and_value_by_month(admin_client, world):
     rows = read_csv(admin_client.get(f"/admin/reports/activity.csv?{YEAR_2025}"))
 
-    assert rows[0] == ["month", "requests", "bookings", "booked_value"]
+    assert rows[0] == ["month", "requests", "bookings", "booked_value", "service_charges"]
     requests = Counter(uk_month(row["sent"]) for row in world if in_2025(row["sent"]))
     bookings = Counter(uk_month(row["agreed"]) for row in world if standing(row))
     value = Counter()
@@ -107,7 +107,7 @@ def test_requests_bookings_and_value_by_month(admin_client, world):
          str(bookings[f"2025-{month:02d}"]), f"{value[f'2025-{month:02d}'] / 100:.2f}"]
         for month in range(1, 13)
     ]  # fmt: skip
-    assert rows[1:] == expected
+    assert [row[:4] for row in rows[1:]] == expected  # service charges: their own test
     # The month edges fell where UK time puts them.
     assert requests["2025-01"] == 2 and requests["2025-04"] == 2 and requests["2025-07"] == 2
 
@@ -121,7 +121,7 @@ def test_the_activity_page_shows_the_same_figures_in_a_table_with_totals(admin_c
     total_row = re.search(r'<th scope="row" class="govuk-table__header">Total</th>(.*?)</tr>',
                           page, re.DOTALL).group(1)  # fmt: skip
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", total_row)
-    assert cells == [str(total_requests), str(total_bookings), f"£{total_value / 100:,.2f}"]
+    assert cells[:3] == [str(total_requests), str(total_bookings), f"£{total_value / 100:,.2f}"]
     assert "1 January 2025 to 31 December 2025, all districts" in page
 
 

@@ -8,12 +8,22 @@ for accounts lives in this package; views only call its functions.
 - `invitations`: colleagues, and the invitations leads send them
 - `leads`: making a colleague a school lead, and handing the role on
 - `schools`: schools as ELP admins manage them
+- `admin_users`: users across every school as ELP admins manage them, and new ELP admins
+- `access_code_admin`: every school's access codes with their status, reissuing, bulk issue
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
 """
 
 from elp.accounts import sessions, tokens
+from elp.accounts.services.access_code_admin import (
+    CodeFilter,
+    bulk_issue,
+    find_access_codes,
+    reissue_access_code,
+    schools_not_joined,
+)
+from elp.accounts.services.access_code_admin import status_of as access_code_status
 from elp.accounts.services.access_codes import (
     ACCESS_CODE_PROBLEMS,
     find_school_access_code,
@@ -22,6 +32,19 @@ from elp.accounts.services.access_codes import (
     redeem_access_code,
     revoke_access_code,
     school_access_codes,
+)
+from elp.accounts.services.admin_users import (
+    LAST_ADMIN,
+    USERS_PER_PAGE,
+    UserFilter,
+    create_admin_by_admin,
+    deactivate_user,
+    find_users,
+    make_school_lead,
+    pending_invitations,
+    reactivate_user,
+    resend_invitation,
+    unmake_school_lead,
 )
 from elp.accounts.services.invitations import (
     accept_invitation,
@@ -70,44 +93,61 @@ __all__ = [
     "ACCOUNT_CLOSED",
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
+    "LAST_ADMIN",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
     "TOO_MANY_SIGN_IN_FAILURES",
+    "USERS_PER_PAGE",
     "WRONG_EMAIL_OR_PASSWORD",
+    "CodeFilter",
     "LinkUnusable",
+    "UserFilter",
     "accept_invitation",
+    "access_code_status",
     "add_school",
     "admin_summary",
+    "bulk_issue",
     "cancel_invitation",
     "colleagues",
     "create_admin",
+    "create_admin_by_admin",
+    "deactivate_user",
     "external_url",
+    "find_access_codes",
     "find_colleague",
     "find_school_access_code",
     "find_school_by_urn",
     "find_school_invitation",
     "find_user_by_email",
+    "find_users",
     "hand_over_lead",
     "invite_colleague",
     "issue_access_code",
     "join_problems",
     "make_lead",
+    "make_school_lead",
     "open_invitation",
     "open_invitations",
+    "pending_invitations",
     "reactivate_school",
+    "reactivate_user",
     "redeem_access_code",
+    "reissue_access_code",
     "remove_colleague",
     "request_password_reset",
+    "resend_invitation",
     "reset_password",
     "revoke_access_code",
     "school_access_codes",
     "school_leads",
     "school_users",
+    "schools_not_joined",
     "search_schools",
     "sessions",
     "sign_in",
     "suspend_school",
     "suspension_message",
     "tokens",
+    "unmake_school_lead",
     "user_for_reset_link",
 ]

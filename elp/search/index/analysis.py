@@ -1,8 +1,8 @@
 """Analysis: how text becomes index terms, for documents and queries alike.
 
 Words are lower-cased, stop words dropped and English stems taken; every entry of the
-synonym table (synonyms.txt) adds a concept token, so a query for any entry of a group finds
-the others. The same functions split query text into word groups.
+synonym table (admins edit it; synonyms.txt is its seed) adds a concept token, so a query
+for any entry of a group finds the others. The same functions split query text into word groups.
 """
 
 import re
@@ -36,20 +36,41 @@ def stems(text):
     return [stem for stem in map(stem_of, WORD.findall(text)) if stem is not None]
 
 
-def _synonym_groups():
-    """(concept token, entries) for each line of synonyms.txt."""
-    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        line = line.split("#", 1)[0].strip()
-        if line:  # "~" never comes out of the tokenizer, so no word collides with a concept
-            yield f"~{number}", [entry.strip() for entry in line.split(",")]
+# The synonym table this process searches with: the live index generation's (the Reader
+# sets it when it opens one, see `use_synonym_table`); None is the seed file.
+_live_table = {"text": None}
 
 
 @lru_cache(maxsize=1)
-def synonym_phrases():
-    """{tuple of stems: concept token} from synonyms.txt; each group shares one concept."""
+def seed_synonym_table():
+    """The synonym table shipped with the service, the seed of the one admins edit."""
+    return SYNONYMS_FILE.read_text(encoding="utf-8")
+
+
+def synonym_table():
+    """The text of the synonym table queries are read with."""
+    text = _live_table["text"]
+    return seed_synonym_table() if text is None else text
+
+
+def use_synonym_table(text):
+    """Read queries with this table (the live generation's); None for the seed file."""
+    _live_table["text"] = text
+
+
+def synonym_groups(text):
+    """(concept token, entries) for each line of a synonym table's text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if line:  # "~" never comes out of the tokenizer, so no word collides with a concept
+            yield f"~{number}", [entry.strip() for entry in line.split(",") if entry.strip()]
+
+
+@lru_cache(maxsize=4)
+def phrases_of(text):
+    """{tuple of stems: concept token} from a table's text; each group shares one concept."""
     phrases = {}
-    for concept, entries in _synonym_groups():
+    for concept, entries in synonym_groups(text):
         for entry in entries:
             key = tuple(stems(entry))
             if key:
@@ -57,19 +78,28 @@ def synonym_phrases():
     return phrases
 
 
-@lru_cache(maxsize=1)
-def acronyms():
-    """The stems of the table's one-word entries written in capitals (SEND, ASD, SALT).
+@lru_cache(maxsize=4)
+def acronyms_of(text):
+    """The stems of a table's one-word entries written in capitals (SEND, ASD, SALT).
 
     Several are everyday words too ("please send us", "a pinch of salt"), so a word of the
     text stands for such an entry only when it is written in capitals.
     """
-    return {
+    return frozenset(
         key[0]
-        for _, entries in _synonym_groups()
+        for _, entries in synonym_groups(text)
         for entry, key in ((entry, stems(entry)) for entry in entries)
         if entry.isupper() and len(key) == 1
-    }
+    )
+
+
+def synonym_phrases():
+    """{tuple of stems: concept token} of the table queries are read with."""
+    return phrases_of(synonym_table())
+
+
+def acronyms():
+    return acronyms_of(synonym_table())
 
 
 def written_in_capitals(word):
@@ -77,9 +107,11 @@ def written_in_capitals(word):
     return word[:2].isupper()
 
 
-def everyday_word(key, word):
+def everyday_word(key, word, acronym_stems=None):
     """Whether `word`, found as the synonym entry `key`, is an acronym's everyday word."""
-    return len(key) == 1 and key[0] in acronyms() and not written_in_capitals(word)
+    if acronym_stems is None:
+        acronym_stems = acronyms()
+    return len(key) == 1 and key[0] in acronym_stems and not written_in_capitals(word)
 
 
 SECTION, WEIGHT = "\x1e", "\x1f"  # control characters: never part of a word
@@ -111,9 +143,13 @@ class ContentAnalyzer(Tokenizer):
     100 000 offers spends most of its time here.
     """
 
-    def __init__(self):
-        self.phrases = synonym_phrases()
-        self.longest = max(len(key) for key in self.phrases)
+    def __init__(self, synonyms=None):
+        # The table is kept in the analyser, which Whoosh keeps in the index: a generation
+        # is written with the table it was created with, whatever the process reads queries with.
+        synonyms = seed_synonym_table() if synonyms is None else synonyms
+        self.phrases = phrases_of(synonyms)
+        self.acronym_stems = acronyms_of(synonyms)
+        self.longest = max((len(key) for key in self.phrases), default=1)
         self.last_words = {key[-1] for key in self.phrases}
 
     def __call__(self, value, positions=False, chars=False, removestops=True, start_pos=0,
@@ -123,6 +159,8 @@ class ContentAnalyzer(Tokenizer):
             sections = [part.split(WEIGHT, 1) for part in value.split(SECTION)]
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
+        # An index written before the analyser kept its acronyms reads the seed file's.
+        acronym_stems = getattr(self, "acronym_stems", None) or acronyms_of(seed_synonym_table())
         for weight, text in sections:
             if weight == TITLE_SECTION:
                 yield from self._title_words(token, text, position)
@@ -144,7 +182,7 @@ class ContentAnalyzer(Tokenizer):
                     for size in range(len(words), 0, -1):
                         concept = self.phrases.get(words[-size:])
                         if concept:
-                            if not everyday_word(words[-size:], match.group()):
+                            if not everyday_word(words[-size:], match.group(), acronym_stems):
                                 token.text = concept
                                 yield token
                             break
@@ -191,7 +229,7 @@ def concept_groups(text, places=None):
             break
     places = places or {}
     phrases = synonym_phrases()
-    longest = max(len(key) for key in chain(phrases, places))
+    longest = max((len(key) for key in chain(phrases, places)), default=1)
     groups, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):

@@ -1,7 +1,8 @@
 """INDEX_DIR on disk: one Whoosh index per generation and the pointer to the live one.
 
 A rebuild writes a fresh generation and swaps the pointer with an atomic rename, so readers
-never see a half-built index. Each generation keeps its sync state beside it.
+never see a half-built index. Each generation keeps its sync state beside it, and the
+synonym table it was written with, so queries are read with the same table.
 """
 
 import json
@@ -16,6 +17,7 @@ from whoosh import index as whoosh_index
 from elp.search.index.schema import schema
 
 POINTER = "CURRENT"
+SYNONYMS = "synonyms.txt"
 
 
 class IndexDirectory:
@@ -46,12 +48,22 @@ class IndexDirectory:
             name = self.current_name()
         return whoosh_index.open_dir(str(self.path / name)), name
 
-    def create_generation(self):
+    def create_generation(self, synonyms=None):
+        """A new, empty generation written with this synonym table (None: the seed file)."""
         self.path.mkdir(parents=True, exist_ok=True)
         name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         (self.path / name).mkdir()
-        whoosh_index.create_in(str(self.path / name), schema())
+        if synonyms is not None:
+            (self.path / name / SYNONYMS).write_text(synonyms, encoding="utf-8")
+        whoosh_index.create_in(str(self.path / name), schema(synonyms))
         return name
+
+    def synonyms(self, name):
+        """The synonym table a generation was written with; None for the seed file."""
+        try:
+            return (self.path / name / SYNONYMS).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
 
     def swap_to(self, name):
         """Make `name` the live generation (atomic) and remove all but the previous one."""

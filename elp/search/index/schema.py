@@ -22,11 +22,13 @@ def _keyword():
     return KEYWORD(commas=True, lowercase=False, scorable=True)
 
 
-def schema():
+def schema(synonyms=None):
+    """The fields; `synonyms` is the synonym table's text the content field is written with
+    (None: the seed file)."""
     return Schema(
         offer_id=KEYWORD(stored=True, unique=True, scorable=True),
         # All the offer's text, title, summary and specialisms weighing more (see sync.py).
-        content=TEXT(analyzer=ContentAnalyzer(), phrase=False),
+        content=TEXT(analyzer=ContentAnalyzer(synonyms), phrase=False),
         # Unstemmed words of the short fields, for "did you mean" and typo-tolerant matching.
         words=TEXT(analyzer=RegexTokenizer(TOKENS) | LowercaseFilter(), phrase=False),
         category=_keyword(),

@@ -16,7 +16,7 @@ import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from elp.search.index.analysis import TITLE_MARK, stem_of
+from elp.search.index.analysis import TITLE_MARK, stem_of, use_synonym_table
 from elp.search.index.generations import IndexDirectory
 from elp.search.index.schema import NO_VALUE, VOCABULARY_ID
 from elp.search.index.whoosh_private import read_postings
@@ -246,6 +246,7 @@ class Reader:
             self._pointer = pointer
             self._ix, name = self.directory.open_current()
             self._pointer = self.directory.pointer_stamp()
+            use_synonym_table(self.directory.synonyms(name))
             self._snapshot = Snapshot(self._ix.searcher(), name)
             return
         if not self._snapshot.searcher.up_to_date():

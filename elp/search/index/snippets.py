@@ -4,16 +4,16 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from elp.search.index.analysis import WORD, everyday_word, stem_of, synonym_phrases
+from elp.search.index.analysis import WORD, everyday_word, phrases_of, stem_of, synonym_table
 
 SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 1500  # look for matches this far into a description, no further
 
 
-@lru_cache(maxsize=1)
-def _phrases_by_concept():
+@lru_cache(maxsize=4)
+def _phrases_by_concept(table):
     by_concept = {}
-    for key, concept in synonym_phrases().items():
+    for key, concept in phrases_of(table).items():
         by_concept.setdefault(concept, []).append(key)
     return by_concept
 
@@ -28,7 +28,7 @@ def snippet(text, terms):
     text = text[:SNIPPET_SCAN_CHARS]
     phrases = {}  # first stem: the phrases starting with it, longest first
     for term in terms:
-        for key in _phrases_by_concept().get(term, ()):
+        for key in _phrases_by_concept(synonym_table()).get(term, ()):
             phrases.setdefault(key[0], []).append(key)
     for keys in phrases.values():
         keys.sort(key=len, reverse=True)

@@ -212,7 +212,9 @@ class OfferModeration(db.Model):
 
     __tablename__ = "offer_moderation"
 
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(String(10))
     since: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     changed_again_at: Mapped[datetime | None]

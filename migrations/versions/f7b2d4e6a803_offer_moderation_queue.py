@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('since', elp.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('changed_again_at', elp.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('changes', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['offer_id'], ['offer.id'], name=op.f('fk_offer_moderation_offer_id_offer')),
+    sa.ForeignKeyConstraint(['offer_id'], ['offer.id'], name=op.f('fk_offer_moderation_offer_id_offer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('offer_id', name=op.f('pk_offer_moderation'))
     )
     with op.batch_alter_table('offer_moderation', schema=None) as batch_op:

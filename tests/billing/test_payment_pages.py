@@ -97,6 +97,14 @@ def test_the_partial_offers_both_ways_to_pay_a_pending_charge(app, charge, fake_
     assert 'name="csrf_token"' in html
 
 
+def test_the_amounts_show_pennies_as_the_invoice_does(app, billing, client, login_as, fake_stripe):
+    (whole_pounds,) = services.charges_for_booking(billing.book(quantity=2))  # £35.00
+    login_as(billing.seeking_member)
+    thanks = client.get(f"/charges/{whole_pounds.id}/payment-received").get_data(as_text=True)
+    assert "Pay £35.00 by card now" in render_partial(app, whole_pounds)
+    assert "your payment of £35.00" in thanks
+
+
 def test_the_partial_shows_nothing_without_stripe(app, charge):
     assert render_partial(app, charge).strip() == ""
 

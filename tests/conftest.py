@@ -163,5 +163,18 @@ def real_pdfs(app, monkeypatch):
 
 
 @pytest.fixture
+def fake_stripe(app, monkeypatch):
+    """Stripe configured, its client talking to a fake that records every request (for the
+    billing tests, and for the browser tests' live server, which serves the same app)."""
+    from tests.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
+
+    fake = FakeStripe()
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setitem(app.config, "STRIPE_HTTP_CLIENT", fake)
+    return fake
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()

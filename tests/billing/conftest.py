@@ -50,14 +50,3 @@ def billing(db):
         offer=make_offer(offering, "Phonics catch-up", capacity=100, price_pence=35_000),
     )
 
-
-@pytest.fixture
-def fake_stripe(app, monkeypatch):
-    """Stripe configured, its client talking to a fake that records every request."""
-    from tests.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
-
-    fake = FakeStripe()
-    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", SECRET_KEY)
-    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    monkeypatch.setitem(app.config, "STRIPE_HTTP_CLIENT", fake)
-    return fake

@@ -28,9 +28,7 @@ HOSTED_INVOICE = re.compile(r"^https://invoice\.stripe\.com/i/acct_fake/test_(in
 def keep_the_browser_on_this_machine(page, live_server):
     """Refuse any request that is not to the live server; the stand-ins below, registered
     later, answer Stripe's pages before this does."""
-    page.route(
-        lambda url: not url.startswith(live_server.url + "/"), lambda route: route.abort()
-    )
+    page.route(lambda url: not url.startswith(live_server.url + "/"), lambda route: route.abort())
 
 
 def stand_in_for_stripe_checkout(page, fake_stripe, live_server, paid):

@@ -5,6 +5,7 @@ Only the paying school sees a charge: anyone else asking for it by id gets NotFo
 same as for a charge that does not exist. Reads only; nothing here changes a charge.
 """
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from elp.errors import NotFound
 from elp.extensions import db
 from elp.timeutil import uk_today
 from elp.urls import absolute_url
+
+log = logging.getLogger(__name__)
 
 CHARGES_PER_PAGE = 50
 PARTNERSHIP_NAME = "Essex Learning Partnership"
@@ -85,7 +88,8 @@ def amount_to_pay(school):
 
 def charge_for_school(charge_id, user):
     """The charge, if the user's school pays it; NotFound for anyone else, as for a charge
-    that does not exist."""
+    that does not exist. The refusal is logged: a school trying other schools' charge ids
+    is worth an admin's notice."""
     charge = db.session.get(
         Charge,
         charge_id,
@@ -97,6 +101,13 @@ def charge_for_school(charge_id, user):
         ],
     )
     if charge is None or user.school_id is None or charge.school_id != user.school_id:
+        log.warning(
+            "Refused charge %s to user %s of school %s: %s",
+            charge_id,
+            user.id,
+            user.school_id,
+            "no such charge" if charge is None else "another school pays it",
+        )
         raise NotFound()
     return charge
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from elp.accounts.decorators import school_user_required
-from elp.billing import payments, stripe_events
+from elp.billing import invoices, payments, stripe_events
 from elp.billing import stripe_gateway as gateway
 from elp.errors import ActionRefused
 from elp.extensions import csrf
@@ -38,7 +38,7 @@ def _external(endpoint, **values):
 @bp.post("/charges/<int:charge_id>/pay/card")
 @school_user_required
 def pay_by_card(charge_id):
-    charge = payments.charge_for_school(charge_id, current_user)
+    charge = invoices.charge_for_school(charge_id, current_user)
     with unit_of_work():
         address = payments.pay_by_card(
             charge,
@@ -52,7 +52,7 @@ def pay_by_card(charge_id):
 @bp.post("/charges/<int:charge_id>/pay/bank-transfer")
 @school_user_required
 def pay_by_bank_transfer(charge_id):
-    charge = payments.charge_for_school(charge_id, current_user)
+    charge = invoices.charge_for_school(charge_id, current_user)
     with unit_of_work():
         address = payments.pay_by_bank_transfer(charge, current_user)
     return redirect(address, code=303)
@@ -61,7 +61,7 @@ def pay_by_bank_transfer(charge_id):
 @bp.get("/charges/<int:charge_id>/payment-received")
 @school_user_required
 def payment_received(charge_id):
-    charge = payments.charge_for_school(charge_id, current_user)
+    charge = invoices.charge_for_school(charge_id, current_user)
     return render_template("billing/payment_received.html", charge=charge)
 
 

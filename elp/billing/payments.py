@@ -8,13 +8,10 @@ Without Stripe keys neither is offered; the invoice's offline payment instructio
 
 import logging
 
-from sqlalchemy import select
-
 from elp import audit
 from elp.billing import stripe_gateway as gateway
-from elp.billing.models import Charge
 from elp.billing.transitions import CHARGE, ChargeParty
-from elp.errors import ActionRefused, NotFound
+from elp.errors import ActionRefused
 from elp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -23,16 +20,6 @@ NOT_CONFIGURED = (
     "Paying through the service is not available. Pay by bank transfer using the details "
     "on the invoice, with the invoice number as the reference."
 )
-
-
-def charge_for_school(charge_id, user):
-    """A charge the user's school pays; anyone else's (or none) is a 404."""
-    charge = db.session.scalar(
-        select(Charge).where(Charge.id == charge_id, Charge.school_id == user.school_id)
-    )
-    if charge is None:
-        raise NotFound()
-    return charge
 
 
 def stripe_payments_available():

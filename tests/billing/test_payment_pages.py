@@ -1,6 +1,8 @@
 """The pay buttons and where they lead: to Stripe's pages with Stripe configured, nowhere
 without it."""
 
+import logging
+
 import pytest
 from flask import render_template_string
 
@@ -42,14 +44,20 @@ def test_pay_by_bank_transfer_sends_the_school_to_the_stripe_invoice(
     assert response.location.startswith("https://invoice.stripe.com/i/")
 
 
-def test_another_school_cannot_pay_or_see_a_charge(client, login_as, billing, charge, fake_stripe):
+def test_another_school_cannot_pay_or_see_a_charge(
+    client, login_as, billing, charge, fake_stripe, caplog
+):
     # The offering school is party to the booking but does not pay this charge.
-    for user in (billing.offering_member, make_member(make_school(name="Elsewhere"))):
-        login_as(user)
-        assert client.post(f"/charges/{charge.id}/pay/card").status_code == 404
-        assert client.post(f"/charges/{charge.id}/pay/bank-transfer").status_code == 404
-        assert client.get(f"/charges/{charge.id}/payment-received").status_code == 404
+    with caplog.at_level(logging.WARNING):
+        for user in (billing.offering_member, make_member(make_school(name="Elsewhere"))):
+            login_as(user)
+            assert client.post(f"/charges/{charge.id}/pay/card").status_code == 404
+            assert client.post(f"/charges/{charge.id}/pay/bank-transfer").status_code == 404
+            assert client.get(f"/charges/{charge.id}/payment-received").status_code == 404
     assert fake_stripe.requests == []
+    assert caplog.text.count(f"Refused charge {charge.id} to user") == 6
+    _db.session.expire_all()
+    assert (charge.status, charge.stripe_checkout_session_id) == ("pending", None)
 
 
 def test_paying_a_paid_charge_is_refused_with_a_clear_message(

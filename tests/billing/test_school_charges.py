@@ -1,6 +1,7 @@
 """The paying school sees its charges and each charge's invoice: the words on the pages,
 how to pay offline, credit notes, and that no other school can open them."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -272,15 +273,23 @@ def test_a_paid_charge_says_when_it_was_paid(billing, login_as):
 
 
 @pytest.mark.parametrize("path", ["", "/invoice.pdf"])
-def test_no_one_but_the_paying_school_opens_a_charge(billing, login_as, path):
+def test_no_one_but_the_paying_school_opens_a_charge(billing, login_as, path, caplog):
     charge = charge_of(billing.book())
     stranger = make_member(make_school(name="Another School"))
-    for user in (stranger, make_lead(stranger.school), billing.offering_member):
-        assert login_as(user).get(f"/charges/{charge.id}{path}").status_code == 404
-    assert (
-        login_as(billing.seeking_member).get(f"/charges/{charge.id + 1000}{path}").status_code
-        == 404
+    with caplog.at_level(logging.WARNING):
+        for user in (stranger, make_lead(stranger.school), billing.offering_member):
+            assert login_as(user).get(f"/charges/{charge.id}{path}").status_code == 404
+        assert (
+            login_as(billing.seeking_member).get(f"/charges/{charge.id + 1000}{path}").status_code
+            == 404
+        )
+    refusals = [r.getMessage() for r in caplog.records if r.name == "elp.billing.invoices"]
+    assert refusals[0] == (
+        f"Refused charge {charge.id} to user {stranger.id} of school {stranger.school_id}: "
+        "another school pays it"
     )
+    assert len(refusals) == 4
+    assert refusals[3].endswith("no such charge")
 
 
 def test_the_booking_page_links_the_paying_school_to_its_invoice(billing, login_as):

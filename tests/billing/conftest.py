@@ -49,4 +49,3 @@ def billing(db):
         admin=make_admin(),
         offer=make_offer(offering, "Phonics catch-up", capacity=100, price_pence=35_000),
     )
-

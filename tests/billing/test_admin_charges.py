@@ -195,7 +195,7 @@ def test_waiving_needs_a_reason(billing, admin):
     assert f"CN-{uk_today().year}-000001" in html
 
 
-def test_refunding_more_than_was_paid_is_refused(billing, admin):
+def test_refunding_more_than_was_paid_is_refused(billing, admin, caplog):
     charge = a_charge(billing)
     services.mark_paid(charge, "offline", "BACS 1", actor=billing.admin)
     _db.session.commit()
@@ -205,6 +205,9 @@ def test_refunding_more_than_was_paid_is_refused(billing, admin):
         admin.post(f"/admin/charges/{charge.id}/refund", data={"amount": "60", "reason": "Oops"})
     )
     assert "The amount to refund must be £52.50 or less" in html
+    assert "must be £52.50 or less" in caplog.text
+    _db.session.expire_all()
+    assert _db.session.get(Charge, charge.id).amount_refunded_pence == 0
     html = page(
         admin.post(f"/admin/charges/{charge.id}/refund", data={"amount": "ten", "reason": "x"})
     )

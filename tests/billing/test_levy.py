@@ -188,12 +188,15 @@ def test_a_bad_policy_is_refused_and_nothing_is_saved(billing, changes, field, m
     assert message in caplog.text
 
 
-def test_a_policy_cannot_start_in_the_past(billing):
+def test_a_policy_cannot_start_in_the_past(billing, caplog):
     from elp.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="must be today or in the future") as refusal:
         new_policy(billing.admin, in_force_from=uk_today() - timedelta(days=1))
+    _db.session.rollback()
     assert refusal.value.field == "in_force_from"
+    assert _db.session.scalar(select(func.count()).select_from(FeePolicy)) == 0
+    assert "Refused a fee policy version" in caplog.text
 
 
 def test_bookings_made_before_charges_existed_have_no_terms_and_cancel_quietly(billing, app):

@@ -1,6 +1,8 @@
 """What ELP sends Stripe, exactly: the parameters and idempotency keys of the card payment,
 the bank-transfer invoice and refunds, and that asking twice makes nothing twice."""
 
+import logging
+
 import pytest
 
 from elp.billing import payments, services
@@ -179,14 +181,19 @@ def test_a_card_and_a_bank_transfer_share_the_school_s_one_customer(billing, cha
 
 
 @pytest.mark.parametrize("status", ["paid", "waived", "void"])
-def test_a_charge_that_is_not_owed_is_not_sent_to_stripe(billing, charge, fake_stripe, status):
+def test_a_charge_that_is_not_owed_is_not_sent_to_stripe(
+    billing, charge, fake_stripe, status, caplog
+):
     charge.status = status
     _db.session.commit()
-    with pytest.raises(ActionRefused):
-        payments.pay_by_card(charge, billing.seeking_member, SUCCESS, CANCEL)
-    with pytest.raises(ActionRefused):
-        payments.pay_by_bank_transfer(charge, billing.seeking_member)
+    with caplog.at_level(logging.WARNING):
+        with pytest.raises(ActionRefused):
+            payments.pay_by_card(charge, billing.seeking_member, SUCCESS, CANCEL)
+        with pytest.raises(ActionRefused):
+            payments.pay_by_bank_transfer(charge, billing.seeking_member)
     assert fake_stripe.requests == []
+    assert caplog.text.count(f"Refused payment of charge {charge.id}") == 2
+    assert (charge.stripe_checkout_session_id, charge.stripe_invoice_id) == (None, None)
 
 
 def test_without_stripe_keys_nothing_is_sent_and_the_school_is_told_how_to_pay(billing, charge):

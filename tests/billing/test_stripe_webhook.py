@@ -86,15 +86,18 @@ def test_a_bad_signature_is_refused_and_changes_nothing(client, charge, fake_str
     assert "Refused a Stripe webhook" in caplog.text
 
 
-def test_a_stale_timestamp_is_refused(client, charge, fake_stripe):
+def test_a_stale_timestamp_is_refused(client, charge, fake_stripe, caplog):
     body = session_completed(fake_stripe, charge)
     payload = json.dumps(body)
     six_minutes_ago = int(time.time()) - 360
 
-    response = post(client, body, header=sign(payload, timestamp=six_minutes_ago))
+    with caplog.at_level(logging.WARNING):
+        response = post(client, body, header=sign(payload, timestamp=six_minutes_ago))
 
     assert response.status_code == 400
     assert refreshed(charge).status == "pending"
+    assert _db.session.scalar(select(func.count()).select_from(StripeEvent)) == 0
+    assert "Refused a Stripe webhook: Timestamp outside the tolerance zone" in caplog.text
 
 
 def test_within_the_tolerance_a_delayed_delivery_is_accepted(client, charge, fake_stripe):

@@ -45,11 +45,14 @@ def request_for_user(request_id, user):
     support_request = db.session.scalar(
         select(SupportRequest)
         .where(SupportRequest.id == request_id)
+        # Who wrote each proposal and message is joined onto its own query: one query for
+        # the proposals and one for the messages, not one more for each relationship, which
+        # was a third of the request page's time.
         .options(
-            selectinload(SupportRequest.proposals).selectinload(Proposal.author_school),
-            selectinload(SupportRequest.proposals).selectinload(Proposal.author),
-            selectinload(SupportRequest.messages).selectinload(Message.author_school),
-            selectinload(SupportRequest.messages).selectinload(Message.author),
+            selectinload(SupportRequest.proposals).joinedload(Proposal.author_school),
+            selectinload(SupportRequest.proposals).joinedload(Proposal.author),
+            selectinload(SupportRequest.messages).joinedload(Message.author_school),
+            selectinload(SupportRequest.messages).joinedload(Message.author),
         )
     )
     if support_request is None or party_of_school(support_request, user.school_id) is None:

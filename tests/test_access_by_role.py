@@ -92,6 +92,7 @@ ROUTES = [
     ("GET",  "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
     # School A is active, so reactivating it is refused: 409 shows the admin got through.
+    ("GET",  "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),

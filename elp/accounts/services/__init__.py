@@ -60,8 +60,10 @@ from elp.accounts.services.invitations import (
 from elp.accounts.services.leads import hand_over_lead, make_lead, school_leads
 from elp.accounts.services.schools import (
     SCHOOLS_PER_PAGE,
+    SchoolFilter,
     add_school,
     admin_summary,
+    establishment_types,
     find_school_by_urn,
     reactivate_school,
     school_users,
@@ -101,6 +103,7 @@ __all__ = [
     "WRONG_EMAIL_OR_PASSWORD",
     "CodeFilter",
     "LinkUnusable",
+    "SchoolFilter",
     "UserFilter",
     "accept_invitation",
     "access_code_status",
@@ -112,6 +115,7 @@ __all__ = [
     "create_admin",
     "create_admin_by_admin",
     "deactivate_user",
+    "establishment_types",
     "external_url",
     "find_access_codes",
     "find_colleague",

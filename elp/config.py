@@ -69,7 +69,7 @@ class Config:
     # ("Payee: Essex Learning Partnership; Sort code: 20-00-00; Account number: 12345678").
     # Unset, invoices ask schools to write to CONTACT_EMAIL for them: never a made-up account.
     BANK_DETAILS = _env("ELP_BANK_DETAILS")
-    # How invoice PDFs are made: "weasyprint"; the test suite uses "placeholder".
+    # How PDFs (invoices, access code letters) are made: "weasyprint"; the test suite uses "placeholder".
     PDF_RENDERER = "weasyprint"
 
     SESSION_COOKIE_HTTPONLY = True

@@ -223,6 +223,8 @@ ROUTES = [
     ("GET",  "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 200)),
     ("POST", "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 302)),
     ("POST", "/admin/access-codes/<int:access_code_id>/reissue",        (302, 403, 403, 403, 200)),
+    # No code is sent, so no letter is made: 409 shows the admin got through.
+    ("POST", "/admin/access-codes/<int:access_code_id>/letter.pdf",     (302, 403, 403, 403, 409)),
     ("GET",  "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
     ("POST", "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
     # settings (an empty form is refused with its errors: 200)

@@ -20,6 +20,7 @@ from elp.accounts.services.access_code_admin import (
     CodeFilter,
     bulk_issue,
     find_access_codes,
+    issued_code_for_letter,
     reissue_access_code,
     schools_not_joined,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "hand_over_lead",
     "invite_colleague",
     "issue_access_code",
+    "issued_code_for_letter",
     "join_problems",
     "make_lead",
     "make_school_lead",

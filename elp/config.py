@@ -93,6 +93,8 @@ class Config:
     # A rebuild of the search index asked for in the browser runs on a background thread;
     # off, it runs in the request (tests).
     REINDEX_IN_BACKGROUND = True
+    # Likewise a GIAS file uploaded in the browser is imported on a background thread.
+    SCHOOL_IMPORT_IN_BACKGROUND = True
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 60 * 60
 
@@ -113,6 +115,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
     REINDEX_IN_BACKGROUND = False
+    SCHOOL_IMPORT_IN_BACKGROUND = False
     MAIL_BACKEND = "memory"
     MAIL_DELIVERY = "inline"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from elp.accounts import sessions, tokens
-from elp.accounts.models import AccessCode, Invitation
+from elp.accounts.models import AccessCode, Invitation, SchoolImportRun
 from elp.api import services as api_services
 from elp.billing import services as billing_services
 from elp.extensions import db as _db
@@ -96,6 +96,7 @@ ROUTES = [
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/import/<int:run_id>",                      (302, 403, 403, 403, 200)),
     # audit log (read-only)
     ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
     ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
@@ -263,7 +264,8 @@ def url_values(db):
         hint="CCCC",
         expires_at=utcnow() + days(30),
     )
-    _db.session.add_all([invitation, access_code])
+    school_import_run = SchoolImportRun(file_name="gias.csv", la_code="881", bytes_total=100)
+    _db.session.add_all([invitation, access_code, school_import_run])
     _db.session.commit()
     saved_search, _ = committed(saved_searches.save_search, member_a, {"q": "phonics"})
     api_token, _ = committed(api_services.issue_token, "Dashboard")
@@ -289,6 +291,7 @@ def url_values(db):
         "invitation_id": invitation.id,
         "invitation_token": INVITATION_TOKEN,
         "access_code_id": access_code.id,
+        "run_id": school_import_run.id,
         "reset_token": tokens.make_reset_token(member_a),
         "saved_search_id": saved_search.id,
         "unsubscribe_token": saved_searches.unsubscribe_token(saved_search),

@@ -165,29 +165,21 @@ def _import(progress, run_id, path):
 def summary_of(result):
     """What the import did, as the run keeps it: counts, and each reason rows were skipped
     for with its count and first few rows."""
-
-    def shown(text):
-        return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
-
     return {
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
         "skipped": result.skipped_total,
         "skipped_groups": [
-            {
-                "reason": reason,
-                "count": count,
-                "examples": [
-                    {
-                        "line": row.line,
-                        "urn": shown(row.urn),
-                        "name": shown(row.name),
-                        "detail": shown(row.detail),
-                    }  # fmt: skip
-                    for row in examples
-                ],
-            }
+            {"reason": reason, "count": count, "examples": [_example(row) for row in examples]}
             for reason, count, examples in result.skipped_groups()
         ],
     }
+
+
+def _example(row):
+    def shown(text):
+        return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+    return {"line": row.line, "urn": shown(row.urn), "name": shown(row.name),
+            "detail": shown(row.detail)}  # fmt: skip

@@ -181,3 +181,14 @@ def test_the_import_runs_on_a_background_thread(app, admin, monkeypatch):
     _db.session.expire_all()
     assert school_count() == 7
     assert the_run().bytes_done == SAMPLE.stat().st_size
+
+
+def test_a_skipped_rows_long_values_are_kept_short_in_the_summary(admin):
+    status = "Open" + "!" * 2000
+    post(admin, gias_file({}, {"URN": "115998", "EstablishmentStatus (name)": status}).getvalue())
+
+    (group,) = the_run().summary["skipped_groups"]
+    (example,) = group["examples"]
+    assert example["detail"].startswith('EstablishmentStatus (name) "Open!!!')
+    assert len(example["detail"]) == school_import_runs.SHOWN_CHARACTERS + 1
+    assert example["detail"].endswith("…")

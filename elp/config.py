@@ -69,7 +69,7 @@ class Config:
     # ("Payee: Essex Learning Partnership; Sort code: 20-00-00; Account number: 12345678").
     # Unset, invoices ask schools to write to CONTACT_EMAIL for them: never a made-up account.
     BANK_DETAILS = _env("ELP_BANK_DETAILS")
-    # How invoice PDFs are made: "weasyprint"; the test suite uses "placeholder".
+    # How PDFs (invoices, access code letters) are made: "weasyprint"; the test suite uses "placeholder".
     PDF_RENDERER = "weasyprint"
 
     SESSION_COOKIE_HTTPONLY = True
@@ -93,6 +93,8 @@ class Config:
     # A rebuild of the search index asked for in the browser runs on a background thread;
     # off, it runs in the request (tests).
     REINDEX_IN_BACKGROUND = True
+    # Likewise a GIAS file uploaded in the browser is imported on a background thread.
+    SCHOOL_IMPORT_IN_BACKGROUND = True
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 60 * 60
 
@@ -113,6 +115,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
     REINDEX_IN_BACKGROUND = False
+    SCHOOL_IMPORT_IN_BACKGROUND = False
     MAIL_BACKEND = "memory"
     MAIL_DELIVERY = "inline"
     RATELIMIT_STORAGE_URI = "memory://"

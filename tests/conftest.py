@@ -152,7 +152,7 @@ def real_pdfs(app, monkeypatch):
     Without WeasyPrint or the Pango library it needs, the test skips with the reason; with
     ELP_REQUIRE_PDF=1 (as in CI) it fails instead, so a missing library never passes unseen.
     """
-    from elp.billing import pdf
+    from elp import pdf
 
     missing = pdf.unavailable_reason()
     if missing:

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from elp.accounts import sessions, tokens
-from elp.accounts.models import AccessCode, Invitation
+from elp.accounts.models import AccessCode, Invitation, SchoolImportRun
 from elp.api import services as api_services
 from elp.billing import services as billing_services
 from elp.extensions import db as _db
@@ -92,9 +92,11 @@ ROUTES = [
     ("GET",  "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/<int:school_id>/suspend",                  (302, 403, 403, 403, 200)),
     # School A is active, so reactivating it is refused: 409 shows the admin got through.
+    ("GET",  "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("POST", "/admin/schools/<int:school_id>/reactivate",               (302, 403, 403, 403, 409)),
     ("GET",  "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
     ("POST", "/admin/schools/import",                                   (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/import/<int:run_id>",                      (302, 403, 403, 403, 200)),
     # audit log (read-only)
     ("GET",  "/admin/audit-log",                                        (302, 403, 403, 403, 200)),
     ("GET",  "/admin/audit-log.csv",                                    (302, 403, 403, 403, 200)),
@@ -222,6 +224,8 @@ ROUTES = [
     ("GET",  "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 200)),
     ("POST", "/admin/access-codes/<int:access_code_id>/revoke",         (302, 403, 403, 403, 302)),
     ("POST", "/admin/access-codes/<int:access_code_id>/reissue",        (302, 403, 403, 403, 200)),
+    # No code is sent, so no letter is made: 409 shows the admin got through.
+    ("POST", "/admin/access-codes/<int:access_code_id>/letter.pdf",     (302, 403, 403, 403, 409)),
     ("GET",  "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
     ("POST", "/admin/access-codes/bulk",                                (302, 403, 403, 403, 200)),
     # settings (an empty form is refused with its errors: 200)
@@ -260,7 +264,8 @@ def url_values(db):
         hint="CCCC",
         expires_at=utcnow() + days(30),
     )
-    _db.session.add_all([invitation, access_code])
+    school_import_run = SchoolImportRun(file_name="gias.csv", la_code="881", bytes_total=100)
+    _db.session.add_all([invitation, access_code, school_import_run])
     _db.session.commit()
     saved_search, _ = committed(saved_searches.save_search, member_a, {"q": "phonics"})
     api_token, _ = committed(api_services.issue_token, "Dashboard")
@@ -286,6 +291,7 @@ def url_values(db):
         "invitation_id": invitation.id,
         "invitation_token": INVITATION_TOKEN,
         "access_code_id": access_code.id,
+        "run_id": school_import_run.id,
         "reset_token": tokens.make_reset_token(member_a),
         "saved_search_id": saved_search.id,
         "unsubscribe_token": saved_searches.unsubscribe_token(saved_search),

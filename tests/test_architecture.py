@@ -22,6 +22,10 @@ COMMITS_ALLOWED = {
     # own, like the outbox worker: it claims its runs and records its progress as it goes.
     ("search/reindex_runs.py", "_claim"),
     ("search/reindex_runs.py", "write"),
+    # Likewise a GIAS upload's import on its background thread: the schools are saved by the
+    # unit of work, the run's claim and progress on a session of their own (decision 23).
+    ("accounts/school_import_runs.py", "_claim"),
+    ("accounts/school_import_runs.py", "write"),
 }
 
 FLASK_REQUEST_STATE = {"g", "request", "session"}

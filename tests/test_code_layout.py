@@ -47,6 +47,17 @@ def test_the_search_index_package_does_import_whoosh():
     assert any("whoosh" in imported_modules(path) for path in SEARCH_INDEX.glob("*.py"))
 
 
+def test_only_the_pdf_module_imports_weasyprint():
+    # WeasyPrint needs Pango, which may be missing: one module imports it, on first use.
+    importers = {
+        str(path.relative_to(ELP.parent))
+        for path in modules()
+        if "weasyprint" in imported_modules(path)
+    }
+
+    assert importers == {"elp/pdf.py"}
+
+
 def test_only_one_module_uses_whoosh_private_api():
     private_uses = {"_segments", "_read_ids", "_read_weights", "_next_block"}
     users = {

@@ -57,3 +57,4 @@ class BulkIssueForm(FlaskForm):
         validators=[DataRequired("Choose the district to issue codes for")],
     )
     submit = SubmitField("Issue codes and download the CSV file", widget=GovSubmitInput())
+    letters = SubmitField("Issue codes and download the letters as a PDF", widget=GovSubmitInput())

@@ -1,8 +1,8 @@
 """ELP admin pages about users and access codes across every school (routes on the admin
 blueprint): the users list and search, a user's page, deactivating and reactivating, making
 or unmaking a school lead, resending an invitation and creating another ELP admin; the access
-codes list with their status, revoking, reissuing, and bulk issue for a district as a CSV
-file for a mail merge."""
+codes list with their status, revoking, reissuing, a new code's letter as a PDF, and bulk
+issue for a district as a CSV file for a mail merge or as one PDF of letters."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,6 +12,7 @@ from elp.accounts.admin_forms import BulkIssueForm, DeactivateUserForm, NewAdmin
 from elp.accounts.decorators import admin_required
 from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, AccessCode, Invitation, User
 from elp.accounts.services.access_code_admin import STATUS_NAMES
+from elp.admin import access_code_letters
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
 from elp.errors import InvalidInput
@@ -164,20 +165,40 @@ def reissue_code(access_code_id):
     return _issued_page(fresh.school, fresh, code)
 
 
+@bp.post("/access-codes/<int:access_code_id>/letter.pdf")
+@admin_required
+def access_code_letter_pdf(access_code_id):
+    """The letter of a code just issued, as a PDF: the issued page sends the code back."""
+    access_code = db.get_or_404(AccessCode, access_code_id)
+    issued = services.issued_code_for_letter(access_code, request.form.get("code", ""))
+    filename = f"elp-access-code-letter-{access_code.school.urn}.pdf"
+    return access_code_letters.pdf_response([issued], filename)
+
+
 @bp.route("/access-codes/bulk", methods=["GET", "POST"])
 @admin_required
 def bulk_issue_codes():
     form = BulkIssueForm()
     if form.validate_on_submit():
+        name = form.district.data.lower().replace(" ", "-")
         try:
+            # The file is made before the commit: if it cannot be made (no PDF renderer),
+            # no codes are issued and the earlier ones still work.
             with unit_of_work():
                 issued = services.bulk_issue(current_user, form.district.data)
-                rows = [_mail_merge_row(each) for each in issued]
+                if form.letters.data:
+                    download = access_code_letters.pdf_response(
+                        issued, f"elp-access-code-letters-{name}.pdf"
+                    )
+                else:
+                    rows = [_mail_merge_row(each) for each in issued]
+                    download = csv_response(
+                        f"elp-access-codes-{name}.csv", MAIL_MERGE_COLUMNS, rows
+                    )
         except InvalidInput as error:
             form.district.errors.append(error.message)
         else:
-            name = form.district.data.lower().replace(" ", "-")
-            return csv_response(f"elp-access-codes-{name}.csv", MAIL_MERGE_COLUMNS, rows)
+            return download
     counts = {district: len(services.schools_not_joined(district)) for district in DISTRICT_NAMES}
     return render_template("accounts/admin/bulk_issue.html", form=form, counts=counts)
 

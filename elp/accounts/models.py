@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elp.accounts.tokens import password_fingerprint
@@ -236,3 +236,30 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class SchoolImportRun(db.Model):
+    """A GIAS file uploaded in the browser, imported on a background thread, and how far it
+    has got, so the progress page can show it whichever node serves it (decision 23,
+    elp.accounts.school_import_runs). The file itself waits in a temporary file, never here."""
+
+    __tablename__ = "school_import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    la_code: Mapped[str] = mapped_column(String(3))
+    bytes_total: Mapped[int]
+    bytes_done: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime | None]
+    # Written as the file is read: a run whose heartbeat stops has died with its process.
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Why the file was refused as a whole (nothing changed), in the words the admin reads.
+    refusal: Mapped[str | None] = mapped_column(String(1000))
+    failure: Mapped[str | None] = mapped_column(String(500))  # an error nobody foresaw
+    # What the import did: counts, and the first few skipped rows for each reason.
+    summary: Mapped[dict | None] = mapped_column(JSON)
+
+    requested_by: Mapped[User | None] = relationship()

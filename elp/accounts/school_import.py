@@ -63,6 +63,11 @@ SKIPPED_DUPLICATE = "URN repeated in the file"
 
 EXAMPLES_KEPT = 10  # per reason: enough to show; the counts say how many in all
 PROGRESS_EVERY_BYTES = 256 * 1024
+# Bounds that keep memory flat whatever the file: a GIAS row is about 2 KB, and the largest
+# local authority has well under a thousand establishments. A file past either is not a
+# GIAS extract (a file without line breaks, or the same rows pasted over and over).
+MAX_LINE_BYTES = 64 * 1024
+MAX_SCHOOLS = 5_000
 
 # School field ← GIAS column, for the plain text fields (length-checked against the model).
 TEXT_FIELDS = {
@@ -174,10 +179,29 @@ def import_schools(binary_file, la_code=ESSEX_LA_CODE, actor=None, on_progress=N
     return result
 
 
+def check_file_start(binary_file):
+    """Refuse at once, before a long import, a file whose first line shows it is not a GIAS
+    extract (wrong encoding, a spreadsheet, the wrong columns); then rewind it."""
+    first_line = next(_decoded_lines(binary_file, None), None)
+    _check_header(next(csv.reader([first_line]), None) if first_line else None)
+    binary_file.seek(0)
+
+
+def _lines(binary_file):
+    """The file's lines, none read past MAX_LINE_BYTES, so no line can fill the memory."""
+    while raw := binary_file.readline(MAX_LINE_BYTES + 1):
+        yield raw
+
+
 def _decoded_lines(binary_file, on_progress):
     """Yield the file's lines decoded from windows-1252, refusing other encodings."""
     unreported = 0
-    for number, raw in enumerate(binary_file, start=1):
+    for number, raw in enumerate(_lines(binary_file), start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise SchoolFileRefused(
+                f"Line {number} is longer than {MAX_LINE_BYTES // 1024} KB, so this is not a "
+                "GIAS CSV. Use the CSV exactly as downloaded from GIAS."
+            )
         if number == 1:
             _check_start(raw)
         if b"\x00" in raw:
@@ -294,6 +318,11 @@ def _import_row(row, line, la_code, existing, seen, result):
         result.skip(line, row, SKIPPED_DUPLICATE, f"URN {urn} is also on line {seen[urn]}")
         return
     seen[urn] = line
+    if len(seen) > MAX_SCHOOLS:
+        raise SchoolFileRefused(
+            f"The file has more than {MAX_SCHOOLS:,} schools in local authority {la_code}, "
+            "more than any local authority has, so it is not a GIAS extract."
+        )
     school = existing.get(urn)
     if school is None:
         db.session.add(School(**fields))

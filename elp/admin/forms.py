@@ -126,3 +126,17 @@ class SuspendSchoolForm(FlaskForm):
         description="The school's users see this when they try to sign in",
     )
     submit = SubmitField("Suspend school", widget=GovSubmitInput())
+
+
+class ReactivateSchoolForm(FlaskForm):
+    reason = StringField(
+        "Why is the school being reactivated?",
+        widget=GovCharacterCount(),
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the reason for reactivating the school"),
+            Length(max=500, message="The reason must be 500 characters or fewer"),
+        ],
+        description="Kept in the audit log",
+    )
+    submit = SubmitField("Reactivate school", widget=GovSubmitInput())

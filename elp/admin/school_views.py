@@ -8,7 +8,7 @@ from elp.accounts import services
 from elp.accounts.decorators import admin_required
 from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
 from elp.admin import school_activity
-from elp.admin.forms import SchoolForm, SuspendSchoolForm
+from elp.admin.forms import SCHOOL_PHASES, ReactivateSchoolForm, SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
 from elp.errors import ActionRefused, InvalidInput
@@ -19,18 +19,19 @@ from elp.unit_of_work import unit_of_work
 @bp.get("/schools")
 @admin_required
 def schools():
-    query = search_text(request.args)
-    district = request.args.get("district", "")
-    if district not in DISTRICT_NAMES:
-        district = ""
-    results, user_counts = services.search_schools(query, district, page_number(request.args))
+    types = services.establishment_types()
+    school_filter = services.SchoolFilter.from_args(
+        request.args, search_text(request.args), SCHOOL_PHASES, types
+    )
+    results, user_counts = services.search_schools(school_filter, page_number(request.args))
     return render_template(
         "admin/schools.html",
         results=results,
         user_counts=user_counts,
-        query=query,
-        district=district,
+        school_filter=school_filter,
         districts=DISTRICT_NAMES,
+        phases=SCHOOL_PHASES,
+        establishment_types=types,
     )
 
 
@@ -134,11 +135,16 @@ def suspend_school(school_id):
     return render_template("admin/suspend_school.html", school=school, form=form)
 
 
-@bp.post("/schools/<int:school_id>/reactivate")
+@bp.route("/schools/<int:school_id>/reactivate", methods=["GET", "POST"])
 @admin_required
 def reactivate_school(school_id):
     school = db.get_or_404(School, school_id)
-    with unit_of_work():
-        services.reactivate_school(current_user, school)
-    flash(f"{school.name} has been reactivated", "success")
-    return redirect(url_for("admin.school", school_id=school.id))
+    if not school.is_suspended:
+        raise ActionRefused("This school is not suspended.")
+    form = ReactivateSchoolForm()
+    if form.validate_on_submit():
+        with unit_of_work():
+            services.reactivate_school(current_user, school, form.reason.data)
+        flash(f"{school.name} has been reactivated", "success")
+        return redirect(url_for("admin.school", school_id=school.id))
+    return render_template("admin/reactivate_school.html", school=school, form=form)

@@ -13,8 +13,8 @@ from flask import current_app, render_template
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from elp import money
-from elp.billing import payments, pdf
+from elp import money, pdf
+from elp.billing import payments
 from elp.billing.models import PAYER_NAMES, Charge, ChargeStatus
 from elp.billing.services import fee_terms_for
 from elp.bookings.models import Booking

@@ -216,18 +216,51 @@ def test_an_admin_reactivates_a_school(client, db, admin):
     school = make_school(status=SCHOOL_SUSPENDED, suspension_reason="Fees unpaid")
     make_member(school, email="member@school.example")
 
-    response = client.post(f"/admin/schools/{school.id}/reactivate")
+    form = client.get(f"/admin/schools/{school.id}/reactivate").get_data(as_text=True)
+    assert "Why is the school being reactivated?" in form
+    assert "It was suspended because: Fees unpaid" in form
+
+    response = client.post(
+        f"/admin/schools/{school.id}/reactivate", data={"reason": "Fees paid in full"}
+    )
 
     assert response.status_code == 302
     db.session.refresh(school)
     assert not school.is_suspended and school.suspension_reason is None
-    assert db.session.scalars(db.select(AuditEvent.action)).all() == ["school.reactivated"]
+    event = db.session.scalars(db.select(AuditEvent)).one()
+    assert (event.action, event.reason, event.actor_id) == (
+        "school.reactivated",
+        "Fees paid in full",
+        admin.id,
+    )
     client.post("/sign-out")
     signing_in = client.post(
         "/sign-in", data={"email": "member@school.example", "password": PASSWORD}
     )
     assert signing_in.status_code == 302
     assert b"Signed in as" in client.get("/").data
+
+
+def test_a_reactivation_needs_a_reason(client, db, admin):
+    school = make_school(status=SCHOOL_SUSPENDED, suspension_reason="Fees unpaid")
+
+    response = client.post(f"/admin/schools/{school.id}/reactivate", data={"reason": " "})
+
+    assert b"Enter the reason for reactivating the school" in response.data
+    db.session.refresh(school)
+    assert school.is_suspended
+    assert db.session.scalars(db.select(AuditEvent)).all() == []
+
+
+def test_reactivating_an_active_school_is_refused_clearly(client, db, admin):
+    school = make_school()
+
+    for response in (
+        client.get(f"/admin/schools/{school.id}/reactivate"),
+        client.post(f"/admin/schools/{school.id}/reactivate", data={"reason": "Why not"}),
+    ):
+        assert response.status_code == 409
+        assert b"This school is not suspended" in response.data
 
 
 def test_suspending_twice_is_refused_clearly(client, db, admin):

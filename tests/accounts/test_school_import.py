@@ -438,10 +438,13 @@ def test_import_schools_command_refuses_a_bad_file_with_exit_code_1(runner, db, 
 
 
 def upload(client, data, name="edubasealldata20250101.csv", la_code="881"):
+    """Upload the file and follow on to the page of its import (imported in the request in
+    tests, so the page shows what it did)."""
     return client.post(
         "/admin/schools/import",
         data={"gias_file": (io.BytesIO(data), name), "la_code": la_code},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

@@ -116,7 +116,9 @@ def test_suspending_a_school_ends_its_users_sessions_for_good(app, db, member, l
     assert b"Fees unpaid" in told.data
     # Reactivating the school does not bring an ended session back: its users sign in again.
     g.pop("_login_user", None)
-    assert admin.post(f"/admin/schools/{member.school_id}/reactivate").status_code == 302
+    assert admin.post(
+        f"/admin/schools/{member.school_id}/reactivate", data={"reason": "Fees paid"}
+    ).status_code == 302
     assert not is_signed_in(copied_before)
 
 

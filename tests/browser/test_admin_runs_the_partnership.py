@@ -1,6 +1,6 @@
 """An ELP admin runs the partnership in real Chromium: imports schools from a GIAS file,
 issues access codes for every school of a district that has not joined (the CSV file for the
-mail merge), and reads the unmet-demand report, with axe-core checks on each page."""
+mail merge, then the PDF of letters), and reads the unmet-demand report, with axe-core checks on each page."""
 
 import csv
 import io
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from elp.accounts import tokens
 from elp.accounts.models import AccessCode, School
@@ -22,7 +23,7 @@ GIAS_FILE = Path(__file__).parent.parent / "data" / "gias_sample.csv"
 
 
 def test_an_admin_imports_schools_issues_codes_for_a_district_and_reads_unmet_demand(
-    db, page, live_server, assert_accessible, sign_in_with_browser
+    db, page, live_server, assert_accessible, sign_in_with_browser, real_pdfs
 ):
     make_admin(email="pat@elp.example", full_name="Pat Admin")
     sign_in_with_browser(page, "pat@elp.example", PASSWORD)
@@ -62,6 +63,14 @@ def test_an_admin_imports_schools_issues_codes_for_a_district_and_reads_unmet_de
     db.session.expire_all()
     stored = db.session.scalars(db.select(AccessCode)).one()
     assert stored.code_hash == tokens.hash_access_code(rows[1][4])
+
+    # Or as one PDF of letters for the head teachers: new codes in place of the file's.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Issue codes and download the letters as a PDF").click()
+    assert download_info.value.suggested_filename == "elp-access-code-letters-chelmsford.pdf"
+    (letter,) = PdfReader(download_info.value.path()).pages
+    assert chelmsford[0].name in letter.extract_text()
+    assert rows[1][4] not in letter.extract_text()
 
     page.goto(live_server.url + "/admin/access-codes?status=unused")
     expect(page.locator("#code-count")).to_have_text("1 access code.")

@@ -20,6 +20,7 @@ from elp.accounts.services.access_code_admin import (
     CodeFilter,
     bulk_issue,
     find_access_codes,
+    issued_code_for_letter,
     reissue_access_code,
     schools_not_joined,
 )
@@ -60,8 +61,10 @@ from elp.accounts.services.invitations import (
 from elp.accounts.services.leads import hand_over_lead, make_lead, school_leads
 from elp.accounts.services.schools import (
     SCHOOLS_PER_PAGE,
+    SchoolFilter,
     add_school,
     admin_summary,
+    establishment_types,
     find_school_by_urn,
     reactivate_school,
     school_users,
@@ -101,6 +104,7 @@ __all__ = [
     "WRONG_EMAIL_OR_PASSWORD",
     "CodeFilter",
     "LinkUnusable",
+    "SchoolFilter",
     "UserFilter",
     "accept_invitation",
     "access_code_status",
@@ -112,6 +116,7 @@ __all__ = [
     "create_admin",
     "create_admin_by_admin",
     "deactivate_user",
+    "establishment_types",
     "external_url",
     "find_access_codes",
     "find_colleague",
@@ -123,6 +128,7 @@ __all__ = [
     "hand_over_lead",
     "invite_colleague",
     "issue_access_code",
+    "issued_code_for_letter",
     "join_problems",
     "make_lead",
     "make_school_lead",

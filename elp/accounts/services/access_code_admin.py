@@ -3,6 +3,7 @@ status, reissuing a code, and issuing codes in bulk for every school of a distri
 not joined (for a mail merge). A code is shown once, when it is issued; only its hash is kept.
 """
 
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -140,6 +141,24 @@ class IssuedCode:
     school: School
     access_code: AccessCode
     code: str
+
+
+def issued_code_for_letter(access_code, code):
+    """The access code with its code, to print its letter again as a PDF from the page that
+    showed it: the page sends the code back, since only its hash is kept. Refused unless the
+    code is this access code's and still unused, so no letter carries a code that will not
+    work, nor one made up."""
+    hashed = tokens.hash_access_code(code or "")
+    if not hmac.compare_digest(hashed, access_code.code_hash):
+        raise ActionRefused(
+            "That is not this access code, so no letter was made. Issue the school a new code."
+        )
+    if status_of(access_code) != UNUSED:
+        raise ActionRefused(
+            f"This access code is {status_of(access_code)}, so no letter was made. "
+            "Issue the school a new code."
+        )
+    return IssuedCode(access_code.school, access_code, code)
 
 
 def schools_not_joined(district):

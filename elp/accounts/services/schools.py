@@ -1,11 +1,13 @@
 """Schools, as ELP admins manage them: search, adding by hand, suspension, counts."""
 
+from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, select
+from sqlalchemy import and_, exists, false, func, select
 
 from elp import audit
 from elp.accounts import sessions
 from elp.accounts.models import (
+    DISTRICT_NAMES,
     ESSEX_DISTRICTS,
     ROLE_MEMBER,
     SCHOOL_ACTIVE,
@@ -23,18 +25,86 @@ SCHOOLS_PER_PAGE = 25
 # Schools, as ELP admins manage them
 
 
-def search_schools(query="", district=None, page=1):
-    """A page of schools by name or whole URN, and how many active users each school on the
-    page has. Every word typed must begin a word of the name, whatever the case, accents or
-    apostrophes ("st mary's" finds "St Mary’s Primary"; "mary" does not find "Primary")."""
-    statement = select(School).order_by(School.name, School.id)
-    query = (query or "").strip()
+# The status and joined filters' values in the list's query string.
+ACTIVE, SUSPENDED = "active", "suspended"
+JOINED, NOT_JOINED = "yes", "no"
+
+
+@dataclass(frozen=True)
+class SchoolFilter:
+    """What the admin's schools list is narrowed to. Each value comes from a fixed list (or,
+    for the type of establishment, the types schools have): anything else is ignored, as if
+    not chosen, so no URL can put an arbitrary value into the query."""
+
+    text: str = ""  # words of the name, or a whole URN
+    district: str = ""
+    phase: str = ""
+    establishment_type: str = ""
+    status: str = ""  # ACTIVE or SUSPENDED
+    joined: str = ""  # JOINED or NOT_JOINED: whether anyone has joined the school yet
+
+    @classmethod
+    def from_args(cls, args, text, phases, establishment_types):
+        def chosen(name, allowed):
+            value = args.get(name, "")
+            return value if value in allowed else ""
+
+        return cls(
+            text,
+            chosen("district", DISTRICT_NAMES),
+            chosen("phase", phases),
+            chosen("type", establishment_types),
+            chosen("status", (ACTIVE, SUSPENDED)),
+            chosen("joined", (JOINED, NOT_JOINED)),
+        )
+
+    def query_args(self):
+        """The filter as the list's query string arguments (for pagination links)."""
+        values = {
+            "q": self.text, "district": self.district, "phase": self.phase,
+            "type": self.establishment_type, "status": self.status, "joined": self.joined,
+        }  # fmt: skip
+        return {name: value for name, value in values.items() if value}
+
+
+def establishment_types():
+    """Every type of establishment a school has, by name, for the list's filter."""
+    return db.session.scalars(
+        select(School.establishment_type)
+        .where(School.establishment_type.is_not(None))
+        .distinct()
+        .order_by(School.establishment_type)
+    ).all()
+
+
+def _filtered(statement, school_filter):
+    query = school_filter.text
     if query:
         words = [School.search_name.contains(f" {word}", autoescape=True) for word in fold(query)]
         by_name = and_(*words) if words else false()  # "'" alone names nothing
         statement = statement.where(by_name | (School.urn == query))
-    if district:
-        statement = statement.where(School.district == district)
+    if school_filter.district:
+        statement = statement.where(School.district == school_filter.district)
+    if school_filter.phase:
+        statement = statement.where(School.phase == school_filter.phase)
+    if school_filter.establishment_type:
+        statement = statement.where(School.establishment_type == school_filter.establishment_type)
+    if school_filter.status:
+        suspended = School.status == SCHOOL_SUSPENDED
+        statement = statement.where(suspended if school_filter.status == SUSPENDED else ~suspended)
+    if school_filter.joined:
+        # Joined as the bulk issue of access codes counts it: someone has an account there.
+        joined = exists().where(User.school_id == School.id)
+        statement = statement.where(joined if school_filter.joined == JOINED else ~joined)
+    return statement
+
+
+def search_schools(school_filter, page=1):
+    """A page of schools by name or whole URN and the filter's other choices, and how many
+    active users each school on the page has. Every word typed must begin a word of the
+    name, whatever the case, accents or apostrophes ("st mary's" finds "St Mary’s Primary";
+    "mary" does not find "Primary")."""
+    statement = _filtered(select(School).order_by(School.name, School.id), school_filter)
     schools = db.paginate(statement, page=page, per_page=SCHOOLS_PER_PAGE, error_out=False)
     user_counts = dict(
         db.session.execute(
@@ -98,12 +168,13 @@ def suspend_school(admin, school, reason):
     db.session.flush()
 
 
-def reactivate_school(admin, school):
+def reactivate_school(admin, school, reason):
+    """Let a suspended school's users back in; the reason is kept in the audit log."""
     if not school.is_suspended:
         raise ActionRefused("This school is not suspended.")
     school.status = SCHOOL_ACTIVE
     school.suspension_reason = None
-    audit.record("school.reactivated", school, actor=admin)
+    audit.record("school.reactivated", school, actor=admin, reason=reason.strip())
     db.session.flush()
 
 

@@ -1,9 +1,10 @@
-"""HTML to PDF with WeasyPrint: the one module that imports it.
+"""HTML to PDF with WeasyPrint: the one module that imports it, for every document the
+service makes as a PDF (invoices, access code letters).
 
 WeasyPrint draws text with Pango, a system library pip cannot install (`.ci/run` installs
 Debian's). Where it is missing, importing WeasyPrint fails; the service then says so
 (`PdfUnavailable`, a clear 503) instead of failing with a 500, and the rest of the service,
-the invoice page included, works without it.
+the pages each PDF is made from included, works without it.
 
 The renderer is chosen by PDF_RENDERER, as the mail backend is: "weasyprint" everywhere
 but in the test suite, whose "placeholder" makes a few bytes at once, so the many tests
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 UNAVAILABLE_MESSAGE = (
-    "The PDF cannot be made at the moment. Print the invoice page, or save it as a PDF from "
+    "The PDF cannot be made at the moment. Print the page, or save it as a PDF from "
     "your browser’s print dialogue, or try again later."
 )
 

@@ -180,10 +180,13 @@ class OfferForm(FlaskForm):
         self._errors = None  # WTForms caches form.errors; the list just grew
         return not any(field.errors for field in self)
 
-    def add_error(self, name, message):
-        """Show a message the service gave next to its field, as a check here would."""
-        field = getattr(self, name)
-        field.errors = [*field.errors, message]
+    def add_errors(self, problems):
+        """Show the messages a service gave ({field name: message}) next to their fields, as
+        a check here would."""
+        for name, message in problems.items():
+            field = getattr(self, name)
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
         self._errors = None  # WTForms caches form.errors; the list just grew
 
     def _price(self, problems):

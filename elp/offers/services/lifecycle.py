@@ -1,6 +1,9 @@
 """An offer's life: creating it, editing it, and its status transitions."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from elp import audit
 from elp.errors import ActionRefused, InvalidInput
@@ -13,6 +16,7 @@ from elp.offers.models import (
     Offer,
 )
 from elp.offers.services.details import (
+    TITLE_TAKEN,
     apply_details,
     capacity_below_booked,
     changed_fields,
@@ -31,7 +35,8 @@ def create_offer(school, details, user, **audit_details):
     offer = Offer(school=school, status=DRAFT, updated_by=user)
     apply_details(offer, details)
     db.session.add(offer)
-    db.session.flush()
+    with _title_kept_unique():
+        db.session.flush()
     audit.record("offer.created", offer, actor=user, title=offer.title, **audit_details)
     return offer
 
@@ -54,11 +59,26 @@ def update_offer(offer, details, user, **audit_details):
             apply_details(offer, details)
         offer.updated_by = user
         offer.updated_at = utcnow()
-        save("offer")  # an edit racing another change of the same offer is refused
+        with _title_kept_unique():
+            save("offer")  # an edit racing another change of the same offer is refused
         audit.record(
             "offer.edited", offer, actor=user, changed=changed, status=offer.status, **audit_details
         )
     return changed
+
+
+@contextmanager
+def _title_kept_unique():
+    """Refuse a title a colleague gave another offer of the school after the check here read
+    the offers: the database's unique title per school (Offer.title_key) stops the second of
+    two saving at once, who is told what the check would have said, not shown a 500."""
+    try:
+        yield
+    except IntegrityError as error:
+        if "title_key" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise InvalidInput("title", TITLE_TAKEN) from error
 
 
 def _set_capacity_within_bookings(offer, capacity):

@@ -70,11 +70,15 @@ def edit(offer_id):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                changed = services.update_offer(offer, form.details, current_user)
+                changed = services.update_offer(
+                    offer, form.details, current_user, started_from=form.started_from
+                )
         except InvalidInput as problem:
-            # Changed meanwhile: what the form checked is no longer so (units booked past
-            # the new capacity, a colleague's offer with the same title).
+            # Changed meanwhile: the offer itself, or what the form checked is no longer so
+            # (units booked past the new capacity, a colleague's offer with the same title).
             form.add_errors(problem.problems)
+            if "version" in problem.problems:
+                form.start_again_from(offer)
         else:
             flash(
                 "Your changes have been saved" if changed else "You did not change anything",

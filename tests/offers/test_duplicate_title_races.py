@@ -10,8 +10,7 @@ after all its checks, just before it writes the offer, until the colleague has c
 import threading
 
 import pytest
-from flask import has_request_context
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from elp.accounts.models import User
 from elp.extensions import db as _db
@@ -28,25 +27,6 @@ def colleagues(db, categories):
     member = make_member(school=lead.school)
     db.session.commit()
     return lead, member
-
-
-@pytest.fixture
-def hold_before_writing():
-    """Hold the page's flush of an offer until `released` is set; `holding` says it is
-    waiting (every check done)."""
-    holding, released = threading.Event(), threading.Event()
-    page = threading.current_thread()
-
-    def before_flush(session, context, instances):
-        offers = [o for o in (*session.new, *session.dirty) if isinstance(o, Offer)]
-        in_page = threading.current_thread() is page and has_request_context()
-        if in_page and offers and not holding.is_set():
-            holding.set()
-            released.wait(10)
-
-    event.listen(_db.session, "before_flush", before_flush)
-    yield holding, released
-    event.remove(_db.session, "before_flush", before_flush)
 
 
 class Colleague(threading.Thread):

@@ -104,7 +104,7 @@ SMOKE_NOTICE = (
 def generate(app, offers, seed=7):
     """Fill the database with `offers` offers from one school per five offers."""
     from elp.extensions import db
-    from elp.offers.models import Category, Offer, OfferDistrict, OfferPhase
+    from elp.offers.models import Category, Offer, OfferDistrict, OfferPhase, title_key
 
     rng = random.Random(seed)
     categories = {name: Category(name=name, position=i) for i, (name, *_) in enumerate(TOPICS)}
@@ -129,13 +129,18 @@ def generate(app, offers, seed=7):
     school_ids = db.session.scalars(db.select(School.id)).all()
     start = datetime(2025, 9, 1, tzinfo=UTC)
     batch = []
+    taken = set()  # a school's titles are unique in any case (Offer.title_key)
     for number in range(offers):
         category, titles, specialisms, sentences = rng.choice(TOPICS)
         title = f"{rng.choice(titles)} {rng.choice(['support', 'programme', 'training', 'package', 'visits', 'for schools'])}"
         description = " ".join(rng.sample(sentences, min(2, len(sentences))) + rng.sample(FILLER, 3))
         when = start + timedelta(minutes=number * 7)
+        school_id = rng.choice(school_ids)
+        if (school_id, title_key(title)) in taken:
+            title = f"{title} ({number})"
+        taken.add((school_id, title_key(title)))
         batch.append({
-            "school_id": rng.choice(school_ids), "title": title[:120],
+            "school_id": school_id, "title": title[:120], "title_key": title_key(title[:120]),
             "summary": f"{rng.choice(sentences)} {rng.choice(FILLER)}"[:200],
             "description": description, "category_id": category_ids[category],
             "serves_all_districts": rng.random() < 0.3, "delivery_mode": rng.choice(MODES),

@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -29,6 +30,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from elp.accounts.models import DISTRICT_NAMES
+from elp.bounds import MAX_ID, whole_number
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
 from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, DRAFT, PER_UNIT, PHASES
@@ -99,6 +101,9 @@ class OfferForm(FlaskForm):
     price = StringField("Price per unit", widget=GovTextInput())
     price_on_request = BooleanField("Price on request", widget=GovCheckboxInput())
     capacity = StringField("Capacity this academic year (optional)", widget=GovTextInput())
+    # The version of the offer the form was filled from, so saving over someone else's
+    # change made meanwhile is refused (offers.services.update_offer).
+    version = HiddenField()
 
     def __init__(self, *args, school=None, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +124,18 @@ class OfferForm(FlaskForm):
         form = cls(school=offer.school, offer=offer, **kwargs)
         if not form.is_submitted():
             form.fill(details)
+            form.version.data = str(offer.version)
         return form
+
+    @property
+    def started_from(self):
+        """The version of the offer the form was filled from (None from a form without it)."""
+        return whole_number(self.version.data, MAX_ID)
+
+    def start_again_from(self, offer):
+        """Keep what was typed, but as a change of the offer as it is now: saving again after
+        a refusal for someone else's change then means to lay these details over it."""
+        self.version.data = str(offer.version)
 
     def fill(self, details):
         self.title.data = details.title
@@ -180,10 +196,13 @@ class OfferForm(FlaskForm):
         self._errors = None  # WTForms caches form.errors; the list just grew
         return not any(field.errors for field in self)
 
-    def add_error(self, name, message):
-        """Show a message the service gave next to its field, as a check here would."""
-        field = getattr(self, name)
-        field.errors = [*field.errors, message]
+    def add_errors(self, problems):
+        """Show the messages a service gave ({field name: message}) next to their fields, as
+        a check here would."""
+        for name, message in problems.items():
+            field = getattr(self, name)
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
         self._errors = None  # WTForms caches form.errors; the list just grew
 
     def _price(self, problems):

@@ -3,8 +3,19 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, false, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elp.accounts.models import School, User
 from elp.extensions import db
@@ -107,6 +118,12 @@ class OfferDistrict(db.Model):
     district: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+def title_key(title):
+    """What makes two titles the same offer to a seeking school: the words, whatever their
+    case or the spaces between them ("Phonics  Support" is "phonics support")."""
+    return " ".join((title or "").split()).casefold()
+
+
 def _on_request_when_no_price(context):
     """An offer added without saying otherwise is "price on request" exactly when it has no
     price (as an empty price in the Offers CSV is)."""
@@ -126,11 +143,15 @@ class Offer(Versioned, db.Model):
             "units_booked >= 0 AND (capacity IS NULL OR units_booked <= capacity)",
             name="units_booked_within_capacity",
         ),
+        # One title per school, whatever its case: the check in offers.services tells the
+        # user, and this tells the second of two people saving the same title at once.
+        UniqueConstraint("school_id", "title_key", name="uq_offer_school_id_title_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     title: Mapped[str] = mapped_column(String(120))
+    title_key: Mapped[str] = mapped_column(String(120))  # title_key(title), kept in step below
     summary: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)  # Markdown, sanitised when rendered
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
@@ -170,6 +191,11 @@ class Offer(Versioned, db.Model):
     )
     phase_rows: Mapped[list[OfferPhase]] = relationship(cascade="all, delete-orphan")
     district_rows: Mapped[list[OfferDistrict]] = relationship(cascade="all, delete-orphan")
+
+    @validates("title")
+    def _keep_title_key(self, name, title):
+        self.title_key = title_key(title)
+        return title
 
     @property
     def phases(self):

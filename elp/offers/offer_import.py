@@ -2,8 +2,8 @@
 
 The format is PRODUCT.md section 5. Every row is checked before anything is written; a
 file with a bad row loads nothing unless `skip_invalid` is set, and then only the good rows.
-An offer is identified by its school's URN and its title, so loading the same file twice
-changes nothing and a changed row updates its offer.
+An offer is identified by its school's URN and its title, in any letter case, so loading
+the same file twice changes nothing and a changed row updates its offer.
 """
 
 import csv
@@ -17,7 +17,16 @@ from elp.accounts.models import School
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
-from elp.offers.models import ARCHIVED, DELIVERY_MODES, DESIGNATIONS, DRAFT, PUBLISHED, UNITS, Offer
+from elp.offers.models import (
+    ARCHIVED,
+    DELIVERY_MODES,
+    DESIGNATIONS,
+    DRAFT,
+    PUBLISHED,
+    UNITS,
+    Offer,
+    title_key,
+)
 
 HEADER = (
     "urn", "title", "summary", "description", "category", "specialisms", "phases", "districts",
@@ -134,8 +143,9 @@ def _check_rows(rows, report, progress):
     categories = {category.name: category.id for category in services.categories()}
     urns = {row.cells[0].strip() for row in rows if row.cells}
     schools = {s.urn: s for s in db.session.scalars(select(School).where(School.urn.in_(urns)))}
+    # Titles match in any case, as the school's titles are unique (Offer.title_key).
     existing = {
-        (offer.school_id, offer.title): offer
+        (offer.school_id, offer.title_key): offer
         for offer in db.session.scalars(
             select(Offer).where(Offer.school_id.in_([school.id for school in schools.values()]))
         )
@@ -145,7 +155,7 @@ def _check_rows(rows, report, progress):
     for row in rows:
         plan, reasons = _check_row(row, schools, categories, existing)
         if plan is not None:
-            key = (plan.school.id, plan.details.title)
+            key = (plan.school.id, title_key(plan.details.title))
             if key in seen:
                 reasons.append(f"repeats the offer on line {seen[key]} (same URN and title)")
             seen.setdefault(key, row.line)
@@ -216,7 +226,7 @@ def _check_row(row, schools, categories, existing):
     reasons = list(problems.values())
     if school is None:
         return None, reasons
-    offer = existing.get((school.id, details.title))
+    offer = existing.get((school.id, title_key(details.title)))
     if offer is not None:
         if details.dbs_confirmed and offer.dbs_confirmed:
             details.dbs_confirmed_on = offer.dbs_confirmed_on  # the CSV has no date to change

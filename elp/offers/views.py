@@ -49,10 +49,15 @@ def mine():
 def new():
     form = OfferForm(school=current_user.school)
     if form.validate_on_submit():
-        with unit_of_work():
-            offer = services.create_offer(current_user.school, form.details, current_user)
-        flash("Your offer has been saved as a draft", "success")
-        return redirect(url_for(".show", offer_id=offer.id))
+        try:
+            with unit_of_work():
+                offer = services.create_offer(current_user.school, form.details, current_user)
+        except InvalidInput as problem:
+            # A colleague saved an offer with the same title meanwhile.
+            form.add_errors(problem.problems)
+        else:
+            flash("Your offer has been saved as a draft", "success")
+            return redirect(url_for(".show", offer_id=offer.id))
     return render_template("offers/form.html", form=form, offer=None)
 
 
@@ -65,10 +70,15 @@ def edit(offer_id):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                changed = services.update_offer(offer, form.details, current_user)
+                changed = services.update_offer(
+                    offer, form.details, current_user, started_from=form.started_from
+                )
         except InvalidInput as problem:
-            # Booked meanwhile: what the form checked is no longer so (capacity, say).
-            form.add_error(problem.field, problem.message)
+            # Changed meanwhile: the offer itself, or what the form checked is no longer so
+            # (units booked past the new capacity, a colleague's offer with the same title).
+            form.add_errors(problem.problems)
+            if "version" in problem.problems:
+                form.start_again_from(offer)
         else:
             flash(
                 "Your changes have been saved" if changed else "You did not change anything",

@@ -1,9 +1,11 @@
 """Search's own tables: the index outbox, the search log and saved searches."""
 
+import hashlib
+import json
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elp.accounts.models import School, User
 from elp.extensions import db
@@ -41,6 +43,14 @@ class SearchLog(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="page")  # page or api
 
 
+def params_key(params):
+    """The saved search's parameters in one canonical form, as a digest: the same search
+    has the same key whatever order its arguments came in. A digest, not the form itself,
+    because a search's arguments can be longer than a database index entry may be."""
+    canonical = json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class SavedSearch(db.Model):
     """A search a school user saved; its owner is emailed offers that newly match it.
 
@@ -50,12 +60,21 @@ class SavedSearch(db.Model):
     """
 
     __tablename__ = "saved_search"
+    __table_args__ = (
+        # A user saves a search once: elp.search.saved_searches finds the one already saved,
+        # and this stops the second of two saving the same search at once.
+        UniqueConstraint(
+            "user_id", "school_id", "params_key", name="uq_saved_search_user_id_params_key"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    # params_key(params), kept in step below; the default is the key of the default params.
+    params_key: Mapped[str] = mapped_column(String(64), default=params_key({}))
     alerts: Mapped[bool] = mapped_column(default=True)
     unsubscribe_key: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -63,6 +82,11 @@ class SavedSearch(db.Model):
 
     user: Mapped[User] = relationship()
     school: Mapped[School] = relationship()
+
+    @validates("params")
+    def _keep_params_key(self, name, params):
+        self.params_key = params_key(params)
+        return params
 
 
 class ReindexRun(db.Model):

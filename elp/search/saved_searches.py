@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
@@ -16,7 +17,7 @@ from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
 from elp.offers.models import DELIVERY_MODES, PER_UNIT, PUBLISHED, Offer
 from elp.search import sync
-from elp.search.models import SavedSearch
+from elp.search.models import SavedSearch, params_key
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
@@ -78,11 +79,10 @@ def save_search(user, args, name=None):
     if user.school_id is None:
         raise ActionRefused("Only school users can save searches.")
     params = search_params(args)
-    mine = saved_searches_of(user)
-    for saved in mine:
-        if saved.params == params:
-            return saved, False
-    if len(mine) >= MAX_SAVED_SEARCHES:
+    already = _saved_already(user, params)
+    if already is not None:
+        return already, False
+    if len(saved_searches_of(user)) >= MAX_SAVED_SEARCHES:
         raise ActionRefused(
             f"You already have {MAX_SAVED_SEARCHES} saved searches. Delete one you no longer "
             "need, then save this search."
@@ -96,8 +96,25 @@ def save_search(user, args, name=None):
         unsubscribe_key=secrets.token_hex(16),
     )
     db.session.add(saved)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same search saved at the same moment (a double click, two tabs): the database
+        # keeps one, and this request is told about it as if it had come second.
+        db.session.rollback()
+        return _saved_already(user, params), False
     return saved, True
+
+
+def _saved_already(user, params):
+    """The user's saved search with exactly these parameters, or None."""
+    return db.session.scalar(
+        select(SavedSearch).where(
+            SavedSearch.user_id == user.id,
+            SavedSearch.school_id == user.school_id,
+            SavedSearch.params_key == params_key(params),
+        )
+    )
 
 
 def saved_searches_of(user):

@@ -1,8 +1,15 @@
-"""Fixtures for the offer tests: the start categories and a well-filled offer form."""
+"""Fixtures for the offer tests: the start categories, a well-filled offer form, and a hold
+on a page's write for racing it."""
+
+import threading
 
 import pytest
+from flask import has_request_context
+from sqlalchemy import event
 
+from elp.extensions import db as _db
 from elp.offers import services
+from elp.offers.models import Offer
 
 
 @pytest.fixture
@@ -38,3 +45,22 @@ def offer_form(categories):
         return {name: value for name, value in fields.items() if value is not None}
 
     return form
+
+
+@pytest.fixture
+def hold_before_writing():
+    """Hold the page's flush of an offer until `released` is set; `holding` says it is
+    waiting (every check done)."""
+    holding, released = threading.Event(), threading.Event()
+    page = threading.current_thread()
+
+    def before_flush(session, context, instances):
+        offers = [o for o in (*session.new, *session.dirty) if isinstance(o, Offer)]
+        in_page = threading.current_thread() is page and has_request_context()
+        if in_page and offers and not holding.is_set():
+            holding.set()
+            released.wait(10)
+
+    event.listen(_db.session, "before_flush", before_flush)
+    yield holding, released
+    event.remove(_db.session, "before_flush", before_flush)

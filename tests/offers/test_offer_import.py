@@ -208,6 +208,25 @@ def test_a_changed_row_updates_its_offer(db, schools, import_file):
     assert set(event.details["changed"]) == {"price_pence", "capacity"}
 
 
+def test_a_title_in_another_letter_case_updates_the_same_offer(db, schools, import_file):
+    make_offer(schools["999101"], "PHONICS Leadership Support", status="draft")
+
+    result = import_file(csv_bytes(GOOD_FILE[0]))
+
+    assert "0 offers created, 1 updated" in result.output
+    db.session.expire_all()
+    assert list(offers(db)) == ["Phonics leadership support"]
+
+
+def test_two_rows_whose_titles_differ_only_in_case_are_one_offer_repeated(db, schools, import_file):
+    result = import_file(
+        csv_bytes(GOOD_FILE[0], dict(GOOD_FILE[0], title="phonics  leadership SUPPORT"))
+    )
+
+    assert "repeats the offer on line 2 (same URN and title)" in result.output
+    assert offers(db) == {}
+
+
 def test_an_import_never_overrides_a_school_that_paused_its_offer(db, schools, import_file):
     make_offer(schools["999101"], "Phonics leadership support", status="paused")
     make_offer(schools["999102"], "Maths mastery for KS3", status="draft")

@@ -9,10 +9,10 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from elp.accounts.models import DISTRICT_NAMES
-from elp.errors import ActionRefused
+from elp.errors import InvalidInput
 from elp.extensions import db
 from elp.offers.models import (
     DELIVERY_MODES,
@@ -24,6 +24,7 @@ from elp.offers.models import (
     OfferDistrict,
     OfferPhase,
     Specialism,
+    title_key,
 )
 
 TITLE_MAX = 120
@@ -35,6 +36,7 @@ SPECIALISM_MAX = 60
 SPECIALISMS_MAX = 12
 MAX_PRICE_PENCE = 1_000_000  # £10,000 a unit: anything above is a typing mistake
 CAPACITY_MAX = 1_000
+TITLE_TAKEN = "Your school already has an offer with this title"
 
 
 @dataclass
@@ -160,7 +162,7 @@ def check_offer_details(details, school=None, offer=None, complete=True):
         and school is not None
         and _title_taken(school, details.title, offer)
     ):
-        problems["title"] = "Your school already has an offer with this title"
+        problems["title"] = TITLE_TAKEN
     if details.category_id is None:
         required("category", "Choose a category")
     elif db.session.get(Category, details.category_id) is None:
@@ -233,9 +235,10 @@ def _units(unit, count):
 
 def _title_taken(school, title, offer):
     """Whether another of the school's offers has this title, in any letter case: "Phonics
-    support" and "phonics support" would look like one offer to a seeking school."""
+    support" and "phonics support" would look like one offer to a seeking school. The
+    database refuses it too (Offer.title_key), for two people saving at once."""
     query = select(Offer.id).where(
-        Offer.school_id == school.id, func.lower(Offer.title) == title.lower()
+        Offer.school_id == school.id, Offer.title_key == title_key(title)
     )
     if offer is not None:
         query = query.where(Offer.id != offer.id)
@@ -275,9 +278,12 @@ def changed_fields(offer, details):
 
 
 def refuse_if_invalid(details, school=None, offer=None, complete=True):
+    """Refuse details the checks find wrong, naming each field, so a form that checked them
+    a moment ago (a colleague has since taken the title, say) can show what changed."""
     problems = check_offer_details(details, school, offer, complete)
     if problems:
-        raise ActionRefused("The offer is not complete: " + "; ".join(problems.values()) + ".")
+        summary = "The offer is not complete: " + "; ".join(problems.values()) + "."
+        raise InvalidInput(next(iter(problems)), summary, more=problems)
 
 
 def missing_before_publishing(offer):

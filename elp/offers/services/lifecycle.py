@@ -1,6 +1,10 @@
 """An offer's life: creating it, editing it, and its status transitions."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from elp import audit
 from elp.errors import ActionRefused, InvalidInput
@@ -13,6 +17,7 @@ from elp.offers.models import (
     Offer,
 )
 from elp.offers.services.details import (
+    TITLE_TAKEN,
     apply_details,
     capacity_below_booked,
     changed_fields,
@@ -21,7 +26,12 @@ from elp.offers.services.details import (
 )
 from elp.offers.transitions import OFFER, Party
 from elp.timeutil import utcnow
-from elp.transitions import save
+
+EDITED_MEANWHILE = (
+    "Someone else changed this offer while you were changing it, so your changes have not "
+    "been saved. Check what the offer says now, then save your changes again if you still "
+    "want them."
+)
 
 
 def create_offer(school, details, user, **audit_details):
@@ -31,18 +41,25 @@ def create_offer(school, details, user, **audit_details):
     offer = Offer(school=school, status=DRAFT, updated_by=user)
     apply_details(offer, details)
     db.session.add(offer)
-    db.session.flush()
+    with _title_kept_unique():
+        db.session.flush()
     audit.record("offer.created", offer, actor=user, title=offer.title, **audit_details)
     return offer
 
 
-def update_offer(offer, details, user, **audit_details):
+def update_offer(offer, details, user, started_from=None, **audit_details):
     """Apply changed details to the offer in the session (the caller commits); it keeps its
     status (a published offer stays published).
+
+    `started_from` is the version of the offer the form was filled from: if someone changed
+    the offer since, the edit is refused rather than laid over their change, and so is an
+    edit that loses the compare-and-set to a change made while it is being saved.
 
     Return the names of the changed details; the audit event records them.
     """
     check_allowed(offer, "edit")
+    if started_from is not None and started_from != offer.version:
+        raise InvalidInput("version", EDITED_MEANWHILE)
     details = details.tidied()
     # A draft may stay unfinished; an offer schools can see must stay complete.
     refuse_if_invalid(details, offer.school, offer, complete=offer.status != DRAFT)
@@ -50,15 +67,40 @@ def update_offer(offer, details, user, **audit_details):
     if "capacity" in changed:
         _set_capacity_within_bookings(offer, details.capacity)
     if changed:
-        with db.session.no_autoflush:  # the one flush is the compare-and-set in save()
+        with db.session.no_autoflush:  # the one flush is the compare-and-set in _save_edit()
             apply_details(offer, details)
         offer.updated_by = user
         offer.updated_at = utcnow()
-        save("offer")  # an edit racing another change of the same offer is refused
+        _save_edit()
         audit.record(
             "offer.edited", offer, actor=user, changed=changed, status=offer.status, **audit_details
         )
     return changed
+
+
+def _save_edit():
+    """Flush the edit as a compare-and-set (see elp.transitions): of an edit and another
+    change of the same offer at once, one wins and the edit is refused with the form kept."""
+    try:
+        with _title_kept_unique():
+            db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise InvalidInput("version", EDITED_MEANWHILE) from None
+
+
+@contextmanager
+def _title_kept_unique():
+    """Refuse a title a colleague gave another offer of the school after the check here read
+    the offers: the database's unique title per school (Offer.title_key) stops the second of
+    two saving at once, who is told what the check would have said, not shown a 500."""
+    try:
+        yield
+    except IntegrityError as error:
+        if "title_key" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise InvalidInput("title", TITLE_TAKEN) from error
 
 
 def _set_capacity_within_bookings(offer, capacity):

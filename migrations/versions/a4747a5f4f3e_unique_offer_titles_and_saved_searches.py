@@ -11,7 +11,7 @@ the search index, so nothing a school wrote is lost; a later copy of a saved sea
 deleted, as saving the same search again keeps the first.
 
 Revision ID: a4747a5f4f3e
-Revises: f7b2d4e6a803
+Revises: a9c4e2b7d615
 Create Date: 2026-12-03 10:45:00
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'a4747a5f4f3e'
-down_revision = 'f7b2d4e6a803'
+down_revision = 'a9c4e2b7d615'
 branch_labels = None
 depends_on = None
 

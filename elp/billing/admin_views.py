@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from elp import money
 from elp.accounts.decorators import admin_required
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.billing import review, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia

@@ -28,7 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
 from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, DRAFT, PER_UNIT, PHASES

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from elp.accounts.models import School
+from elp.accounts.services import schools_by_urn
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
 from elp.offers import services
@@ -62,7 +62,7 @@ class ImportReport:
 @dataclass
 class _PlannedOffer:
     line: int
-    school: School
+    school: object  # the row's school, found by its URN through accounts' services
     details: services.OfferDetails
     status: str
     offer: Offer | None  # the offer this row updates, if it exists already
@@ -133,7 +133,7 @@ def import_offers(rows, skip_invalid=False, actor=None, progress=None):
 def _check_rows(rows, report, progress):
     categories = {category.name: category.id for category in services.categories()}
     urns = {row.cells[0].strip() for row in rows if row.cells}
-    schools = {s.urn: s for s in db.session.scalars(select(School).where(School.urn.in_(urns)))}
+    schools = schools_by_urn(urns)
     existing = {
         (offer.school_id, offer.title): offer
         for offer in db.session.scalars(

@@ -14,7 +14,12 @@ from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
 from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
-from elp.offers.models import DELIVERY_MODES, PER_UNIT, PUBLISHED, Offer
+from elp.offers.services import (
+    DELIVERY_MODES,
+    PER_UNIT,
+    published_at,
+    visible_offers_published_between,
+)
 from elp.search import sync
 from elp.search.models import SavedSearch
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
@@ -198,7 +203,7 @@ def send_alerts(now=None, progress=None):
     # An offer the index has not applied yet would never be alerted, as `last_alerted_at`
     # moves past it; a search catches up only once a second and never waits for the lock.
     sync.apply_pending()
-    published = _published_between(min(saved.last_alerted_at for saved in due), cutoff)
+    published = visible_offers_published_between(min(saved.last_alerted_at for saved in due), cutoff)
     queued = 0
     for saved in due:
         new = {
@@ -227,19 +232,6 @@ def _due(now):
     return SavedSearch.alerts.is_(True), SavedSearch.last_alerted_at < _cutoff(now)
 
 
-def _published_between(start, end):
-    """{offer id: (school id, published at)} for visible offers published in (start, end]."""
-    rows = db.session.execute(
-        select(Offer.id, Offer.school_id, Offer.published_at).where(
-            Offer.status == PUBLISHED,
-            Offer.hidden_at.is_(None),
-            Offer.published_at > start,
-            Offer.published_at <= end,
-        )
-    ).all()
-    return {row.id: (row.school_id, row.published_at) for row in rows}
-
-
 def _matching(saved, new):
     """The hits of the saved search whose offers are among the `new` ids, newest first.
 
@@ -259,9 +251,7 @@ def _matching(saved, new):
                 wanted.discard(hit.offer_id)
         if not results.hits or results.page >= results.pages:
             break
-        last_published = db.session.scalar(
-            select(Offer.published_at).where(Offer.id == results.hits[-1].offer_id)
-        )
+        last_published = published_at(results.hits[-1].offer_id)
         if last_published is None or last_published <= since:
             break
         request.page += 1

@@ -8,12 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from markupsafe import Markup, escape
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.bounds import MAX_PAGE
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
-from elp.offers.models import DELIVERY_MODES, PHASES
-from elp.offers.services import category_names
+from elp.offers.services import DELIVERY_MODES, PHASES, category_names
 from elp.search import index, sync
 from elp.search.models import SearchLog
 from elp.timeutil import utcnow
@@ -26,9 +25,9 @@ MAX_PER_PAGE = 100
 class SearchRequest:
     q: str = ""
     category: str | None = None  # category name
-    phase: str | None = None  # phase name (elp.offers.models.PHASES)
+    phase: str | None = None  # phase name (elp.offers.services.PHASES)
     district: str | None = None  # offers that serve it, including those serving all Essex
-    mode: str | None = None  # delivery-mode token (elp.offers.models.DELIVERY_MODES keys)
+    mode: str | None = None  # delivery-mode token (elp.offers.services.DELIVERY_MODES keys)
     max_price_pence: int | None = None
     has_capacity: bool = False
     sort: str = "relevance"  # relevance | price | newest | distance

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.errors import ActionRefused
 from elp.extensions import db
 from elp.offers.models import (

@@ -22,6 +22,7 @@ def _lint(root):
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     return done.returncode, done.stdout + done.stderr
 

@@ -8,14 +8,13 @@ changes nothing and a changed row updates its offer.
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from elp.accounts.services import schools_by_urn
 from elp.extensions import db
-from elp.money import MoneyError, parse_pounds
+from elp.money import MoneyError
 from elp.offers import services
 from elp.offers.models import ARCHIVED, DELIVERY_MODES, DESIGNATIONS, DRAFT, PUBLISHED, UNITS, Offer
 
@@ -230,22 +229,19 @@ def _split(text):
 
 
 def _price(text, problems):
-    if not text:
-        return None  # price on request
     try:
-        return parse_pounds(text)
+        return services.parse_price(text)  # None when blank: price on request
     except MoneyError:
         problems["price"] = f"price ‘{text}’ is not an amount in pounds, like 350 or 350.00"
         return None
 
 
 def _capacity(text, problems):
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{1,9}", text, re.ASCII):
+    try:
+        return services.parse_capacity(text)
+    except ValueError:
         problems["capacity"] = f"capacity ‘{text}’ is not a whole number of units"
         return None
-    return int(text)
 
 
 def _load(plan, actor, report):

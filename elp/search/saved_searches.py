@@ -25,6 +25,7 @@ from elp.search.models import SavedSearch
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 # The search page's arguments a saved search keeps (page and per_page are not the search).
 SEARCH_ARGS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity", "sort")
@@ -142,15 +143,9 @@ def set_alerts(user, saved_search_id, on):
 # --- links ---------------------------------------------------------------------------------
 
 
-def _absolute(endpoint, **values):
-    """A full link from BASE_URL; built from the URL map, so it works in a command too."""
-    path = current_app.url_map.bind("elp.invalid").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
 def search_link(params, **changes):
     """A full link to the search page showing this saved search (with any changes)."""
-    return _absolute("search.search", **{**params, **changes})
+    return absolute_url("search.search", **{**params, **changes})
 
 
 def _serializer():
@@ -275,8 +270,8 @@ def _queue_alert(saved, hits):
         offers=[_offer_lines(hit) for hit in shown],
         more=count - len(shown),
         search_link=search_link(saved.params, sort="newest"),
-        saved_searches_link=_absolute("saved_searches.index"),
-        unsubscribe_link=_absolute(
+        saved_searches_link=absolute_url("saved_searches.index"),
+        unsubscribe_link=absolute_url(
             "saved_searches.unsubscribe", unsubscribe_token=unsubscribe_token(saved)
         ),
     )
@@ -293,7 +288,7 @@ def _offer_lines(hit):
         "where": where,
         "price": price,
         "summary": hit.summary,
-        "link": _absolute("offers.show", offer_id=hit.offer_id),
+        "link": absolute_url("offers.show", offer_id=hit.offer_id),
     }
 
 

@@ -47,6 +47,8 @@ from elp.offers.services.details import (
     missing_before_publishing,
     normalise_specialisms,
     normalise_tag,
+    parse_capacity,
+    parse_price,
     split_specialisms,
 )
 from elp.offers.services.lifecycle import (
@@ -126,6 +128,8 @@ __all__ = [
     "offer_counts_by_category",
     "offer_for_viewer",
     "offer_of_own_school",
+    "parse_capacity",
+    "parse_price",
     "people_to_tell",
     "published_at",
     "rename_category",

@@ -1,7 +1,6 @@
 """Moderation by ELP admins: every school's offers, hiding and showing them again."""
 
 
-from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
 from elp.accounts.services import ids_of_schools_named_like, school_leads
@@ -14,6 +13,7 @@ from elp.offers.models import (
     Offer,
 )
 from elp.offers.transitions import MODERATION, Party
+from elp.urls import absolute_url
 
 HIDDEN_REASON_MAX = 500
 
@@ -95,7 +95,7 @@ def people_to_tell(offer):
 
 def _tell_school(offer, subject, template):
     """Email the people to tell; return their addresses."""
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("offers.show", offer_id=offer.id)
+    link = absolute_url("offers.show", offer_id=offer.id)
     emails = people_to_tell(offer)
     for email in emails:
         queue_email(email, subject, template, offer=offer, link=link)

@@ -78,16 +78,13 @@ def _register_blueprints(app):
     app.url_map.converters["int"] = IdConverter
     from elp.accounts.views import bp as accounts_bp
     from elp.admin.views import bp as admin_bp
-    from elp.api.admin_views import bp as api_tokens_bp
     from elp.api.views import bp as api_bp
-    from elp.billing.admin_views import bp as charges_admin_bp
     from elp.billing.payment_views import bp as payments_bp
     from elp.billing.school_views import bp as charges_bp
     from elp.bookings.views import bp as bookings_bp
     from elp.negotiation.inbox_views import bp as inbox_bp
     from elp.notifications.views import bp as notifications_bp
     from elp.negotiation.views import bp as negotiation_bp
-    from elp.offers.views import admin_bp as offers_admin_bp
     from elp.offers.views import bp as offers_bp
     from elp.pages.views import bp as pages_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
@@ -96,15 +93,12 @@ def _register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
-    app.register_blueprint(api_tokens_bp, url_prefix="/admin/api-tokens")
-    app.register_blueprint(charges_admin_bp, url_prefix="/admin")
     app.register_blueprint(inbox_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(offers_bp)
     app.register_blueprint(bookings_bp)
     app.register_blueprint(charges_bp)
-    app.register_blueprint(offers_admin_bp)
     app.register_blueprint(negotiation_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(search_bp)

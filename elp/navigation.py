@@ -21,7 +21,7 @@ ITEMS = [
     ("Bookings", "bookings.index", "school", "/bookings"),
     ("Charges", "charges.index", "school", "/charges"),
     ("Colleagues", "accounts.colleagues", "school", "/school/colleagues"),
-    ("Charges", "charges_admin.charges", "admin", "/admin/charges"),
+    ("Charges", "admin.charges", "admin", "/admin/charges"),
     ("Admin", "admin.index", "admin", "/admin"),
 ]
 # An offer page belongs to "Your offers" for its own school and to "Find support" for others.

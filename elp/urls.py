@@ -11,4 +11,6 @@ def path_for(endpoint, **values):
 
 
 def absolute_url(endpoint, **values):
+    """A full link from BASE_URL ("https://…/requests/7"), for emails, Stripe, calendar files
+    and the API: the one place a full link is made."""
     return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)

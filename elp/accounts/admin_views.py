@@ -20,6 +20,7 @@ from elp.extensions import db
 from elp.reports.csv_export import csv_response
 from elp.timeutil import format_date
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 
 @bp.get("/users")
@@ -216,5 +217,5 @@ def _mail_merge_row(issued):
         school.postcode or "",
         issued.code,
         format_date(issued.access_code.expires_at),
-        services.external_url("accounts.join"),
+        absolute_url("accounts.join"),
     )

@@ -7,15 +7,20 @@ email taken, is the password allowed) are the services' to apply.
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from elp.accounts import services
-from elp.accounts.services import EMAIL_FORMAT
 from elp.text import one_line
 
 
 def _strip(value):
     return value.strip() if value else value
+
+
+def _well_formed_email(form, field):
+    problem = services.email_format_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 def _email_field(message="Enter your email address"):
@@ -26,7 +31,7 @@ def _email_field(message="Enter your email address"):
         validators=[
             DataRequired(message),
             Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(EMAIL_FORMAT),
+            _well_formed_email,
         ],
     )
 

@@ -16,8 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from elp.accounts.models import User, UserSession
-from elp.accounts.tokens import hash_secret, new_link_token
+from elp.accounts.tokens import new_link_token
 from elp.extensions import db
+from elp.secret_hashing import hash_secret
 from elp.timeutil import utcnow
 
 # "Last active" is news to the user at this grain, and a write on every page would not be.

@@ -1,11 +1,12 @@
 """The secrets behind access codes, invitation links and password-reset links."""
 
-import hashlib
 import hmac
 import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from elp.secret_hashing import hash_secret
 
 # No 0/O, 1/I/L: a code read out over the phone or copied from paper is typed right first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -30,12 +31,6 @@ def normalise_access_code(code):
 
 def access_code_hint(code):
     return normalise_access_code(code)[-HINT_LENGTH:]
-
-
-def hash_secret(secret):
-    """Hash a long random secret for storage. It has too much entropy to guess, so no salt is
-    needed, and the hash can be looked up directly."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def hash_access_code(code):

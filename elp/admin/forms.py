@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.text import one_line
 
 # GIAS "PhaseOfEducation (name)" values, so hand-added schools match imported ones.

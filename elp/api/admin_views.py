@@ -1,25 +1,24 @@
 """ELP admin pages for API tokens: list, issue (the secret is shown once), revoke."""
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import admin_required
+from elp.admin.views import bp
 from elp.api import services
 from elp.api.forms import IssueTokenForm
 from elp.unit_of_work import unit_of_work
 
-bp = Blueprint("api_tokens", __name__)
 
-
-@bp.get("")
+@bp.get("/api-tokens")
 @admin_required
-def index():
+def api_tokens():
     return render_template("api/tokens.html", form=IssueTokenForm(), tokens=services.list_tokens())
 
 
-@bp.post("")
+@bp.post("/api-tokens")
 @admin_required
-def issue():
+def issue_api_token():
     form = IssueTokenForm()
     if not form.validate_on_submit():
         return render_template("api/tokens.html", form=form, tokens=services.list_tokens())
@@ -33,10 +32,10 @@ def issue():
     return response
 
 
-@bp.post("/<int:token_id>/revoke")
+@bp.post("/api-tokens/<int:token_id>/revoke")
 @admin_required
-def revoke(token_id):
+def revoke_api_token(token_id):
     with unit_of_work():
         token = services.revoke_token(token_id, actor=current_user)
     flash(f"Token “{token.name}” revoked: requests that use it are refused from now on.", "success")
-    return redirect(url_for("api_tokens.index"))
+    return redirect(url_for(".api_tokens"))

@@ -5,8 +5,8 @@ responses against its schemas, so the two cannot drift apart. Categories are fil
 the database when the document is served, because ELP admins may add categories.
 """
 
-from elp.accounts.models import DISTRICT_NAMES
-from elp.offers.models import DELIVERY_MODES, PHASES, UNITS
+from elp.accounts.services import DISTRICT_NAMES
+from elp.offers.services import DELIVERY_MODES, PHASES, UNITS
 
 API_VERSION = "1.0.0"
 FACET_NAMES = ("category", "phase", "district", "mode")

@@ -1,6 +1,5 @@
 """API tokens (issue, revoke, authenticate) and the search API's answers."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from elp import audit
 from elp.api.models import ApiToken
 from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
+from elp.secret_hashing import hash_secret
 from elp.timeutil import utcnow
 
 # A recognisable prefix lets people (and secret scanners) tell an ELP token when they see one.
@@ -17,12 +17,6 @@ TOKEN_PREFIX = "elp_"
 HINT_LENGTH = 4
 # Stamping last use on every call would write to the database on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-def hash_token(secret):
-    """Hash a token for storage: it is too random to guess, so SHA-256 without salt is enough
-    and the hash can be looked up directly."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def issue_token(name, description=None, actor=None, via="admin page"):
@@ -34,7 +28,7 @@ def issue_token(name, description=None, actor=None, via="admin page"):
     token = ApiToken(
         name=name[:100],
         description=(description or "").strip()[:500] or None,
-        token_hash=hash_token(secret),
+        token_hash=hash_secret(secret),
         hint=secret[-HINT_LENGTH:],
         created_by=actor,
     )
@@ -66,7 +60,7 @@ def token_for_secret(secret):
     """Return the live token for a bearer secret, or None if it is unknown or revoked."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
     if token is None or token.is_revoked:
         return None
     now = utcnow()

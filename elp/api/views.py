@@ -6,18 +6,17 @@ a bearer token in the Authorization header wins over a session cookie; every err
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
-from elp.accounts.models import DISTRICT_NAMES
 from elp.api import services
 from elp.api.openapi import FACET_NAMES, openapi_document
 from elp.bounds import MAX_PAGE, whole_number
-from elp.extensions import db, limiter
-from elp.money import MoneyError, parse_pounds
-from elp.offers.models import DELIVERY_MODES, PHASES, Category
-from elp.search.services import SORTS, SearchRequest, log_search, search_offers
+from elp.extensions import limiter
+from elp.offers.services import category_names
+from elp.search.services import SearchRequest, log_search, read_search_parameters, search_offers
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 bp = Blueprint("api", __name__)
 
@@ -132,53 +131,29 @@ def search():
 
 @bp.get("/v1/openapi.json")
 def openapi():
-    names = db.session.scalars(db.select(Category.name)).all()
-    return jsonify(openapi_document(names, current_app.config["BASE_URL"]))
+    return jsonify(openapi_document(category_names(), current_app.config["BASE_URL"]))
 
 
 def _search_request(args):
     """Build the search from the query string, refusing any value the API does not accept."""
-    return SearchRequest(
-        q=(args.get("q") or "").strip(),
-        category=_choice(args, "category", db.session.scalars(db.select(Category.name)).all()),
-        phase=_choice(args, "phase", PHASES),
-        district=_choice(args, "district", DISTRICT_NAMES),
-        mode=_choice(args, "mode", DELIVERY_MODES),
-        max_price_pence=_max_price(args),
-        sort=_choice(args, "sort", SORTS) or "relevance",
-        page=_page(args),
+    return SearchRequest(**read_search_parameters(args, _refuse), page=_page(args))
+
+
+def _refuse(bad):
+    """Answer 400 for a parameter's value the API does not accept, saying what it takes."""
+    if bad.name == "max_price":
+        raise ApiError(
+            400, f"max_price '{bad.value[:20]}' is not an amount in pounds: use 350 or 350.00."
+        )
+    raise ApiError(
+        400,
+        f"Unknown {bad.name} '{bad.value[:60]}'. Use one of: {', '.join(sorted(bad.allowed))} "
+        "(see /api/v1/openapi.json).",
     )
 
 
-def _value(args, name):
-    return (args.get(name) or "").strip()
-
-
-def _choice(args, name, allowed):
-    value = _value(args, name)
-    if value and value not in allowed:
-        raise ApiError(
-            400,
-            f"Unknown {name} '{value[:60]}'. Use one of: {', '.join(sorted(allowed))} "
-            "(see /api/v1/openapi.json).",
-        )
-    return value or None
-
-
-def _max_price(args):
-    value = _value(args, "max_price")
-    if not value:
-        return None
-    try:
-        return parse_pounds(value)
-    except MoneyError as error:
-        raise ApiError(
-            400, f"max_price '{value[:20]}' is not an amount in pounds: use 350 or 350.00."
-        ) from error
-
-
 def _page(args):
-    value = _value(args, "page")
+    value = (args.get("page") or "").strip()
     if not value:
         return 1
     page = whole_number(value, MAX_PAGE)
@@ -208,10 +183,5 @@ def _hit_json(hit):
         "snippet": str(hit.snippet),
         "price_pence": hit.price_pence,
         "unit": hit.unit,
-        "url": _absolute_url("offers.show", offer_id=hit.offer_id),
+        "url": absolute_url("offers.show", offer_id=hit.offer_id),
     }
-
-
-def _absolute_url(endpoint, **values):
-    """A full link from BASE_URL, so it works wherever the JSON ends up."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

@@ -4,12 +4,13 @@ policy versions."""
 
 import logging
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp import money
 from elp.accounts.decorators import admin_required
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
+from elp.admin.views import bp
 from elp.billing import review, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia
@@ -19,7 +20,6 @@ from elp.errors import InvalidInput
 from elp.timeutil import uk_today
 from elp.unit_of_work import unit_of_work
 
-bp = Blueprint("charges_admin", __name__)
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +49,7 @@ def charges():
 
 @bp.get("/charges/export.csv")
 @admin_required
-def export():
+def charges_csv():
     charge_filter = review.ChargeFilter.from_args(request.args)
     body = review.charges_csv(review.filtered_charges(charge_filter))
     filename = f"elp-charges-{uk_today().isoformat()}.csv"
@@ -107,7 +107,7 @@ def record_payment(charge_id):
 
 @bp.route("/charges/<int:charge_id>/waive", methods=["GET", "POST"])
 @admin_required
-def waive(charge_id):
+def waive_charge(charge_id):
     charge = services.charge_for_admin(charge_id)
     services.check_allowed(charge, "waive", current_user)
     form = WaiveForm()
@@ -129,7 +129,7 @@ def waive(charge_id):
 
 @bp.route("/charges/<int:charge_id>/refund", methods=["GET", "POST"])
 @admin_required
-def refund(charge_id):
+def refund_charge(charge_id):
     charge = services.charge_for_admin(charge_id)
     services.check_allowed(charge, "refund", current_user)
     form = RefundForm()
@@ -156,7 +156,7 @@ def refund(charge_id):
 
 @bp.post("/charges/<int:charge_id>/dealt-with")
 @admin_required
-def dealt_with(charge_id):
+def charge_dealt_with(charge_id):
     charge = services.charge_for_admin(charge_id)
     with unit_of_work():
         services.clear_attention(charge, current_user)

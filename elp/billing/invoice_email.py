@@ -10,10 +10,8 @@ waits in the outbox rather than going without it.
 
 import logging
 
-from sqlalchemy import select
-
 from elp import money
-from elp.accounts.models import ROLE_LEAD, User
+from elp.accounts.services import school_leads
 from elp.billing import invoices
 from elp.billing.models import Charge
 from elp.extensions import db
@@ -39,7 +37,7 @@ def subject_for(charge):
 def email_invoices(charges):
     """Queue each charge's invoice email to the paying school's leads (sent after the commit)."""
     for charge in charges:
-        leads = _leads(charge.school_id)
+        leads = school_leads(charge.school_id)
         if not leads:
             log.warning(
                 "Invoice %s not emailed: school %s has no lead",
@@ -60,14 +58,6 @@ def email_invoices(charges):
                 bank_details=invoices.bank_details(),
                 payments_online=invoices.payments_online(),
             )
-
-
-def _leads(school_id):
-    return db.session.scalars(
-        select(User)
-        .where(User.school_id == school_id, User.role == ROLE_LEAD, User.active)
-        .order_by(User.full_name)
-    ).all()
 
 
 def invoice_attachment(key):

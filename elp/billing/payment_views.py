@@ -8,7 +8,7 @@ Stripe's own pages and comes back to `payment_received`; the webhook marks the c
 import logging
 
 import stripe
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +18,7 @@ from elp.billing import stripe_gateway as gateway
 from elp.errors import ActionRefused
 from elp.extensions import csrf
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,6 @@ def stripe_payments_available():
     return payments.stripe_payments_available()
 
 
-def _external(endpoint, **values):
-    """A full link from BASE_URL, for Stripe to send the school back to."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 @bp.post("/charges/<int:charge_id>/pay/card")
 @school_user_required
 def pay_by_card(charge_id):
@@ -43,8 +39,8 @@ def pay_by_card(charge_id):
         address = payments.pay_by_card(
             charge,
             current_user,
-            success_url=_external("payments.payment_received", charge_id=charge.id),
-            cancel_url=_external("bookings.show", booking_id=charge.booking_id),
+            success_url=absolute_url("payments.payment_received", charge_id=charge.id),
+            cancel_url=absolute_url("bookings.show", booking_id=charge.booking_id),
         )
     return redirect(address, code=303)
 

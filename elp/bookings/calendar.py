@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from elp import money
 from elp.bookings.models import BookingStatus
 from elp.bookings.services import other_school
-from elp.offers.models import DELIVERY_MODES, UNITS
+from elp.offers.services import DELIVERY_MODES, UNITS
 from elp.timeutil import utcnow
 from elp.urls import absolute_url
 

@@ -10,7 +10,7 @@ Services add and flush; the view or command that carries out the user's action c
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from elp.accounts.models import ROLE_LEAD, User
+from elp.accounts.services import leads_of_schools
 from elp.billing import services as billing
 from elp.billing.invoice_email import email_invoices
 from elp.bookings.models import Booking, BookingStatus
@@ -158,19 +158,7 @@ def school_bookings(school, status=None):
 def contacts(booking):
     """{school id: [its leads]} for both schools of the booking, in one query: whom to get in
     touch with about it."""
-    leads = db.session.scalars(
-        select(User)
-        .where(
-            User.school_id.in_([booking.seeking_school_id, booking.offering_school_id]),
-            User.role == ROLE_LEAD,
-            User.active,
-        )
-        .order_by(User.full_name)
-    )
-    found = {booking.seeking_school_id: [], booking.offering_school_id: []}
-    for lead in leads:
-        found[lead.school_id].append(lead)
-    return found
+    return leads_of_schools([booking.seeking_school_id, booking.offering_school_id])
 
 
 def other_school(booking, school_id):

@@ -27,7 +27,7 @@ from elp.negotiation.terms import (
     terms_of,
 )
 from elp.offers.forms import DayMonthYearField
-from elp.offers.models import DELIVERY_MODES
+from elp.offers.services import DELIVERY_MODES
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,9}", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.ASCII)

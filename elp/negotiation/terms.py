@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from elp.money import format_pence
-from elp.offers.models import DELIVERY_MODES, UNITS
+from elp.offers.services import DELIVERY_MODES, UNITS
 
 NOTE_MAX = 2_000
 MAX_SESSION_DATES = 50

@@ -13,7 +13,7 @@ from elp.negotiation import reading, services
 from elp.negotiation.forms import CounterForm, DeclineForm, MessageForm, NewRequestForm
 from elp.negotiation.terms import UNIT_PLURALS
 from elp.offers import services as offer_services
-from elp.offers.models import UNITS
+from elp.offers.services import UNITS
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("negotiation", __name__)

@@ -29,9 +29,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.bounds import MAX_ID, whole_number
-from elp.money import MoneyError, parse_pounds
+from elp.money import MoneyError
 from elp.offers import services
 from elp.offers.models import DELIVERY_MODES, DESIGNATIONS, DRAFT, PER_UNIT, PHASES
 
@@ -211,25 +211,21 @@ class OfferForm(FlaskForm):
             if typed:
                 problems["price"] = "Enter a price or choose price on request, not both"
             return None
-        if not typed:
-            return None  # the offer checks say whether a price is needed yet
         if typed.startswith("-"):
             problems["price"] = "The price must be more than £0, or choose price on request"
             return None
         try:
-            return parse_pounds(typed)
+            return services.parse_price(typed)
         except MoneyError:
             problems["price"] = "Enter the price in pounds, like 350 or 350.00"
             return None
 
     def _capacity(self, problems):
-        typed = (self.capacity.data or "").strip().replace(",", "")
-        if not typed:
-            return None
-        if not re.fullmatch(r"-?\d{1,9}", typed, re.ASCII):
+        try:
+            return services.parse_capacity(self.capacity.data)
+        except ValueError:
             problems["capacity"] = "Enter the capacity as a whole number of units, like 10"
             return None
-        return int(typed)
 
 
 def _designation(chosen):

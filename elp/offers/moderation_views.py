@@ -1,6 +1,6 @@
 """ELP admin pages for the moderation queue (routes on the admin blueprint): offers newly
 published or edited since they were approved, what changed, and approving them. Hiding and
-unhiding are the offers pages' own (`offers_admin.hide`, `offers_admin.unhide`)."""
+unhiding are the offers pages' own (`admin.hide_offer`, `admin.unhide_offer`)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user

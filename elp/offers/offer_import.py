@@ -8,14 +8,13 @@ the same file twice changes nothing and a changed row updates its offer.
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from elp.accounts.models import School
+from elp.accounts.services import schools_by_urn
 from elp.extensions import db
-from elp.money import MoneyError, parse_pounds
+from elp.money import MoneyError
 from elp.offers import services
 from elp.offers.models import (
     ARCHIVED,
@@ -71,7 +70,7 @@ class ImportReport:
 @dataclass
 class _PlannedOffer:
     line: int
-    school: School
+    school: object  # the row's school, found by its URN through accounts' services
     details: services.OfferDetails
     status: str
     offer: Offer | None  # the offer this row updates, if it exists already
@@ -142,7 +141,7 @@ def import_offers(rows, skip_invalid=False, actor=None, progress=None):
 def _check_rows(rows, report, progress):
     categories = {category.name: category.id for category in services.categories()}
     urns = {row.cells[0].strip() for row in rows if row.cells}
-    schools = {s.urn: s for s in db.session.scalars(select(School).where(School.urn.in_(urns)))}
+    schools = schools_by_urn(urns)
     # Titles match in any case, as the school's titles are unique (Offer.title_key).
     existing = {
         (offer.school_id, offer.title_key): offer
@@ -240,22 +239,19 @@ def _split(text):
 
 
 def _price(text, problems):
-    if not text:
-        return None  # price on request
     try:
-        return parse_pounds(text)
+        return services.parse_price(text)  # None when blank: price on request
     except MoneyError:
         problems["price"] = f"price ‘{text}’ is not an amount in pounds, like 350 or 350.00"
         return None
 
 
 def _capacity(text, problems):
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{1,9}", text, re.ASCII):
+    try:
+        return services.parse_capacity(text)
+    except ValueError:
         problems["capacity"] = f"capacity ‘{text}’ is not a whole number of units"
         return None
-    return int(text)
 
 
 def _load(plan, actor, report):

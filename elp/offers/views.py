@@ -1,23 +1,20 @@
-"""Offer pages: a school writes and manages its offers; anyone signed in reads them;
-ELP admins moderate offers, keep the categories and import the Offers CSV."""
+"""Offer pages: a school writes and manages its offers; anyone signed in reads them. The
+ELP admins' offer pages are in `admin_views` and `moderation_views`."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from elp.accounts.decorators import admin_required, school_user_required
+from elp.accounts.decorators import school_user_required
 from elp.bookings.feedback import offer_rating
-from elp.bounds import MAX_ID, page_number, search_text, whole_number
 from elp.errors import InvalidInput
-from elp.extensions import db
 from elp.negotiation.open_requests import open_request_counts
-from elp.offers import offer_import, services
-from elp.offers.forms import CategoryForm, HideOfferForm, OfferForm, OfferImportForm
+from elp.offers import services
+from elp.offers.forms import OfferForm
 from elp.offers.markdown import render_markdown
-from elp.offers.models import DELIVERY_MODES, STATUSES, Category
+from elp.offers.models import DELIVERY_MODES, STATUSES
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
-admin_bp = Blueprint("offers_admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(render_markdown, "offer_markdown")
 bp.add_app_template_global(DELIVERY_MODES, "delivery_modes")
 
@@ -157,101 +154,3 @@ def show(offer_id):
         rating=offer_rating(offer),
     )
 
-
-# --- ELP admins ---------------------------------------------------------------------------
-
-
-@admin_bp.get("/offers")
-@admin_required
-def offers():
-    filters = {
-        "status": request.args.get("status") or None,
-        "category_id": whole_number(request.args.get("category"), MAX_ID),
-        "moderation": request.args.get("moderation") or None,
-        "text": search_text(request.args) or None,
-    }
-    page = services.admin_offers(page=page_number(request.args), **filters)
-    return render_template(
-        "offers/admin_offers.html", page=page, filters=filters, categories=services.categories()
-    )
-
-
-@admin_bp.route("/offers/<int:offer_id>/hide", methods=["GET", "POST"])
-@admin_required
-def hide(offer_id):
-    offer = services.offer_by_id(offer_id)
-    services.check_can_hide(offer)
-    form = HideOfferForm()
-    if form.validate_on_submit():
-        with unit_of_work():
-            told = services.hide_offer(offer, form.reason.data, current_user)
-        if told:
-            flash(f"‘{offer.title}’ is hidden and its school has been told why", "success")
-        else:
-            flash(
-                f"‘{offer.title}’ is hidden. {offer.school.name} has no users on ELP Exchange, "
-                "so no one has been told: tell the school yourself",
-                "success",
-            )
-        return redirect(url_for(".offers"))
-    return render_template(
-        "offers/admin_hide.html", form=form, offer=offer, told=services.people_to_tell(offer)
-    )
-
-
-@admin_bp.post("/offers/<int:offer_id>/unhide")
-@admin_required
-def unhide(offer_id):
-    offer = services.offer_by_id(offer_id)
-    with unit_of_work():
-        services.unhide_offer(offer, current_user)
-    flash(f"‘{offer.title}’ is no longer hidden", "success")
-    return redirect(url_for(".offers"))
-
-
-@admin_bp.route("/offers/import", methods=["GET", "POST"])
-@admin_required
-def import_offers():
-    form = OfferImportForm()
-    report = None
-    if form.validate_on_submit():
-        try:
-            rows = offer_import.read_offer_rows(form.file.data.read())
-        except offer_import.ImportRefused as refusal:
-            form.file.errors.append(str(refusal))
-        else:
-            with unit_of_work():
-                report = offer_import.import_offers(
-                    rows, skip_invalid=form.skip_invalid.data, actor=current_user
-                )
-    return render_template("offers/admin_import.html", form=form, report=report)
-
-
-@admin_bp.route("/categories", methods=["GET", "POST"])
-@admin_required
-def categories():
-    form = CategoryForm()
-    if form.validate_on_submit():
-        with unit_of_work():
-            category = services.add_category(form.name.data, current_user)
-        flash(f"Category ‘{category.name}’ added", "success")
-        return redirect(url_for(".categories"))
-    return render_template(
-        "offers/admin_categories.html",
-        form=form,
-        categories=services.categories(),
-        offer_counts=services.offer_counts_by_category(),
-    )
-
-
-@admin_bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
-@admin_required
-def rename_category(category_id):
-    category = db.get_or_404(Category, category_id)
-    form = CategoryForm(category=category, data={"name": category.name})
-    if form.validate_on_submit():
-        with unit_of_work():
-            services.rename_category(category, form.name.data, current_user)
-        flash(f"Category renamed to ‘{category.name}’", "success")
-        return redirect(url_for(".categories"))
-    return render_template("offers/admin_rename_category.html", form=form, category=category)

@@ -4,9 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from elp.extensions import db
-from elp.offers.models import Offer
-from elp.offers.services import visible_to_seeking_schools
+from elp.offers.services import count_visible_offers
 from elp.search import saved_searches, sync, synonym_table
 from elp.unit_of_work import unit_of_work
 
@@ -15,9 +13,7 @@ from elp.unit_of_work import unit_of_work
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database, with the admins' synonym table, and swap it in."""
-    total = db.session.scalar(
-        db.select(db.func.count()).select_from(Offer).where(visible_to_seeking_schools())
-    )
+    total = count_visible_offers()
     with click.progressbar(length=total, label="Indexing offers") as bar:
         written = sync.reindex(
             current_app._get_current_object(),

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from elp.extensions import db
-from elp.offers.models import Offer
-from elp.offers.services import visible_to_seeking_schools
+from elp.offers.services import count_visible_offers
 from elp.search import sync, synonym_table
 from elp.search.models import ReindexRun
 from elp.timeutil import utcnow
@@ -129,9 +128,7 @@ def _rebuild(app, ids):
         session.commit()
 
     with Session(db.engine) as session:
-        total = session.scalar(
-            select(func.count()).select_from(Offer).where(visible_to_seeking_schools())
-        )
+        total = count_visible_offers(session)
         write(session, offers_total=total, offers_done=0)
         done = 0
 

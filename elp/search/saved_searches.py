@@ -15,12 +15,18 @@ from elp.errors import ActionRefused, NotFound
 from elp.extensions import db
 from elp.money import MoneyError, format_pence, parse_pounds
 from elp.notifications.services import deliver_outbox, queue_email
-from elp.offers.models import DELIVERY_MODES, PER_UNIT, PUBLISHED, Offer
+from elp.offers.services import (
+    DELIVERY_MODES,
+    PER_UNIT,
+    published_at,
+    visible_offers_published_between,
+)
 from elp.search import sync
 from elp.search.models import SavedSearch, params_key
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 # The search page's arguments a saved search keeps (page and per_page are not the search).
 SEARCH_ARGS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity", "sort")
@@ -154,15 +160,9 @@ def set_alerts(user, saved_search_id, on):
 # --- links ---------------------------------------------------------------------------------
 
 
-def _absolute(endpoint, **values):
-    """A full link from BASE_URL; built from the URL map, so it works in a command too."""
-    path = current_app.url_map.bind("elp.invalid").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
 def search_link(params, **changes):
     """A full link to the search page showing this saved search (with any changes)."""
-    return _absolute("search.search", **{**params, **changes})
+    return absolute_url("search.search", **{**params, **changes})
 
 
 def _serializer():
@@ -215,7 +215,7 @@ def send_alerts(now=None, progress=None):
     # An offer the index has not applied yet would never be alerted, as `last_alerted_at`
     # moves past it; a search catches up only once a second and never waits for the lock.
     sync.apply_pending()
-    published = _published_between(min(saved.last_alerted_at for saved in due), cutoff)
+    published = visible_offers_published_between(min(saved.last_alerted_at for saved in due), cutoff)
     queued = 0
     for saved in due:
         new = {
@@ -244,19 +244,6 @@ def _due(now):
     return SavedSearch.alerts.is_(True), SavedSearch.last_alerted_at < _cutoff(now)
 
 
-def _published_between(start, end):
-    """{offer id: (school id, published at)} for visible offers published in (start, end]."""
-    rows = db.session.execute(
-        select(Offer.id, Offer.school_id, Offer.published_at).where(
-            Offer.status == PUBLISHED,
-            Offer.hidden_at.is_(None),
-            Offer.published_at > start,
-            Offer.published_at <= end,
-        )
-    ).all()
-    return {row.id: (row.school_id, row.published_at) for row in rows}
-
-
 def _matching(saved, new):
     """The hits of the saved search whose offers are among the `new` ids, newest first.
 
@@ -276,9 +263,7 @@ def _matching(saved, new):
                 wanted.discard(hit.offer_id)
         if not results.hits or results.page >= results.pages:
             break
-        last_published = db.session.scalar(
-            select(Offer.published_at).where(Offer.id == results.hits[-1].offer_id)
-        )
+        last_published = published_at(results.hits[-1].offer_id)
         if last_published is None or last_published <= since:
             break
         request.page += 1
@@ -302,8 +287,8 @@ def _queue_alert(saved, hits):
         offers=[_offer_lines(hit) for hit in shown],
         more=count - len(shown),
         search_link=search_link(saved.params, sort="newest"),
-        saved_searches_link=_absolute("saved_searches.index"),
-        unsubscribe_link=_absolute(
+        saved_searches_link=absolute_url("saved_searches.index"),
+        unsubscribe_link=absolute_url(
             "saved_searches.unsubscribe", unsubscribe_token=unsubscribe_token(saved)
         ),
     )
@@ -320,7 +305,7 @@ def _offer_lines(hit):
         "where": where,
         "price": price,
         "summary": hit.summary,
-        "link": _absolute("offers.show", offer_id=hit.offer_id),
+        "link": absolute_url("offers.show", offer_id=hit.offer_id),
     }
 
 

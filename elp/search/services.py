@@ -8,12 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from markupsafe import Markup, escape
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.bounds import MAX_PAGE
 from elp.extensions import db
 from elp.money import MoneyError, parse_pounds
-from elp.offers.models import DELIVERY_MODES, PHASES
-from elp.offers.services import category_names
+from elp.offers.services import DELIVERY_MODES, PHASES, category_names
 from elp.search import index, sync
 from elp.search.models import SearchLog
 from elp.timeutil import utcnow
@@ -26,9 +25,9 @@ MAX_PER_PAGE = 100
 class SearchRequest:
     q: str = ""
     category: str | None = None  # category name
-    phase: str | None = None  # phase name (elp.offers.models.PHASES)
+    phase: str | None = None  # phase name (elp.offers.services.PHASES)
     district: str | None = None  # offers that serve it, including those serving all Essex
-    mode: str | None = None  # delivery-mode token (elp.offers.models.DELIVERY_MODES keys)
+    mode: str | None = None  # delivery-mode token (elp.offers.services.DELIVERY_MODES keys)
     max_price_pence: int | None = None
     has_capacity: bool = False
     sort: str = "relevance"  # relevance | price | newest | distance
@@ -39,25 +38,12 @@ class SearchRequest:
     @classmethod
     def from_args(cls, args):
         """Read a request.args-like mapping; a bad value is ignored with a message, never raised."""
-        request = cls(q=(args.get("q") or "").strip())
-        request.category = _choice(args, "category", category_names(), request.messages)
-        request.phase = _choice(args, "phase", PHASES, request.messages)
-        request.district = _choice(args, "district", DISTRICT_NAMES, request.messages)
-        request.mode = _choice(args, "mode", DELIVERY_MODES, request.messages, "delivery mode")
-        max_price = (args.get("max_price") or "").strip()
-        if max_price:
-            try:
-                request.max_price_pence = parse_pounds(max_price)
-            except MoneyError:
-                request.messages.append(
-                    f"Maximum price '{max_price[:20]}' is not an amount and was ignored"
-                )
+        messages = []
+        request = cls(
+            **read_search_parameters(args, lambda bad: messages.append(_ignored(bad))),
+            messages=messages,
+        )
         request.has_capacity = (args.get("has_capacity") or "").strip().lower() in ("1", "yes", "true", "on")
-        sort = (args.get("sort") or "").strip() or "relevance"
-        if sort in SORTS:
-            request.sort = sort
-        else:
-            request.messages.append(f"Unknown sort '{sort[:60]}' was ignored")
         request.page = _whole_number(args.get("page"), 1, 1, MAX_PAGE)
         request.per_page = _whole_number(args.get("per_page"), 20, 1, MAX_PER_PAGE)
         return request
@@ -292,14 +278,63 @@ def filter_values():
     }
 
 
-def _choice(args, name, allowed, messages, label=None):
+@dataclass
+class BadParameter:
+    """A search parameter's value the service does not know: the parameter's name, the value
+    as given, and for a choice the values it may take."""
+
+    name: str
+    value: str
+    allowed: tuple | dict = ()
+
+
+def read_search_parameters(args, on_bad):
+    """The words, filters and order of a search from a request.args-like mapping, as keyword
+    arguments for SearchRequest: the one reading the search page and the API share. A bad
+    value is left out and handed to `on_bad` as a BadParameter: the page notes it and goes on,
+    the API refuses the request."""
+    choices = {
+        "category": category_names(),
+        "phase": PHASES,
+        "district": DISTRICT_NAMES,
+        "mode": DELIVERY_MODES,
+    }
+    values = {"q": (args.get("q") or "").strip()}
+    for name, allowed in choices.items():
+        values[name] = _choice(args, name, allowed, on_bad)
+    values["max_price_pence"] = _max_price(args, on_bad)
+    values["sort"] = _choice(args, "sort", SORTS, on_bad) or "relevance"
+    return values
+
+
+def _choice(args, name, allowed, on_bad):
     value = (args.get(name) or "").strip()
+    if value and value not in allowed:
+        on_bad(BadParameter(name, value, allowed))
+        return None
+    return value or None
+
+
+def _max_price(args, on_bad):
+    value = (args.get("max_price") or "").strip()
     if not value:
         return None
-    if value in allowed:
-        return value
-    messages.append(f"Unknown {label or name} '{value[:60]}' was ignored")
-    return None
+    try:
+        return parse_pounds(value)
+    except MoneyError:
+        on_bad(BadParameter("max_price", value))
+        return None
+
+
+# What the search page calls a parameter when it ignores a bad value.
+_PAGE_NAMES = {"mode": "delivery mode"}
+
+
+def _ignored(bad):
+    """The search page's note of a value it ignored."""
+    if bad.name == "max_price":
+        return f"Maximum price '{bad.value[:20]}' is not an amount and was ignored"
+    return f"Unknown {_PAGE_NAMES.get(bad.name, bad.name)} '{bad.value[:60]}' was ignored"
 
 
 def _whole_number(text, default, lowest, highest):

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elp.money import format_pence
-from elp.offers.models import DELIVERY_MODES
+from elp.offers.services import DELIVERY_MODES
 from elp.search.services import SORTS, SearchRequest, filter_values, log_search, search_offers
 from elp.unit_of_work import unit_of_work
 

@@ -364,3 +364,16 @@ def test_only_admins_may_upload(db, schools, login_as):
 
     assert response.status_code == 403
     assert offers(db) == {}
+
+
+def test_the_import_reads_a_capacity_as_the_offer_form_does(db, schools, import_file):
+    """One reading of capacity for the form and the import: thousands separators are fine,
+    and a number out of range is refused with the range, as the form says it."""
+    result = import_file(
+        csv_bytes(row(capacity="1,000"), row("999102", "Science", capacity="-4")),
+        "--skip-invalid",
+    )
+
+    assert offers(db)["Phonics leadership support"].capacity == 1000
+    assert "capacity must be a whole number from 1 to 1,000" in result.output
+    assert "Science" not in offers(db)

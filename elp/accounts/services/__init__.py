@@ -11,11 +11,15 @@ for accounts lives in this package; views only call its functions.
 - `admin_users`: users across every school as ELP admins manage them, and new ELP admins
 - `access_code_admin`: every school's access codes with their status, reissuing, bulk issue
 
+Other features use accounts only through this package (its read functions, and
+`DISTRICT_NAMES`, Essex's districts), never its models; `.importlinter` enforces it.
+
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
 """
 
 from elp.accounts import sessions, tokens
+from elp.accounts.models import DISTRICT_NAMES
 from elp.accounts.services.access_code_admin import (
     CodeFilter,
     bulk_issue,
@@ -58,7 +62,12 @@ from elp.accounts.services.invitations import (
     open_invitations,
     remove_colleague,
 )
-from elp.accounts.services.leads import hand_over_lead, make_lead, school_leads
+from elp.accounts.services.leads import (
+    hand_over_lead,
+    leads_of_schools,
+    make_lead,
+    school_leads,
+)
 from elp.accounts.services.schools import (
     SCHOOLS_PER_PAGE,
     SchoolFilter,
@@ -66,8 +75,10 @@ from elp.accounts.services.schools import (
     admin_summary,
     establishment_types,
     find_school_by_urn,
+    ids_of_schools_named_like,
     reactivate_school,
     school_users,
+    schools_by_urn,
     search_schools,
     suspend_school,
 )
@@ -85,8 +96,9 @@ from elp.accounts.services.users import (
     EMAIL_FORMAT,
     EMAIL_TAKEN,
     LinkUnusable,
+    check_email_format,
     create_admin,
-    external_url,
+    email_format_problem,
     find_user_by_email,
     suspension_message,
 )
@@ -94,6 +106,7 @@ from elp.accounts.services.users import (
 __all__ = [
     "ACCESS_CODE_PROBLEMS",
     "ACCOUNT_CLOSED",
+    "DISTRICT_NAMES",
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
     "LAST_ADMIN",
@@ -112,12 +125,13 @@ __all__ = [
     "admin_summary",
     "bulk_issue",
     "cancel_invitation",
+    "check_email_format",
     "colleagues",
     "create_admin",
     "create_admin_by_admin",
     "deactivate_user",
+    "email_format_problem",
     "establishment_types",
-    "external_url",
     "find_access_codes",
     "find_colleague",
     "find_school_access_code",
@@ -126,10 +140,12 @@ __all__ = [
     "find_user_by_email",
     "find_users",
     "hand_over_lead",
+    "ids_of_schools_named_like",
     "invite_colleague",
     "issue_access_code",
     "issued_code_for_letter",
     "join_problems",
+    "leads_of_schools",
     "make_lead",
     "make_school_lead",
     "open_invitation",
@@ -147,6 +163,7 @@ __all__ = [
     "school_access_codes",
     "school_leads",
     "school_users",
+    "schools_by_urn",
     "schools_not_joined",
     "search_schools",
     "sessions",

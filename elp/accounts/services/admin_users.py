@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -26,9 +25,8 @@ from elp.accounts.models import (
 )
 from elp.accounts.passwords import hash_password
 from elp.accounts.services.users import (
-    EMAIL_FORMAT,
+    check_email_format,
     email_in_use,
-    external_url,
     open_account,
 )
 from elp.errors import ActionRefused, InvalidInput
@@ -36,6 +34,7 @@ from elp.extensions import db
 from elp.notifications.services import queue_email
 from elp.text import has_control_characters
 from elp.timeutil import utcnow
+from elp.urls import absolute_url
 
 USERS_PER_PAGE = 50
 ACTIVE, DEACTIVATED = "active", "deactivated"
@@ -209,7 +208,7 @@ def resend_invitation(admin, invitation):
         invitation=fresh,
         school=invitation.school,
         lead=inviter,
-        link=external_url("accounts.accept_invitation", invitation_token=token),
+        link=absolute_url("accounts.accept_invitation", invitation_token=token),
     )
     audit.record("invitation.resent", fresh, actor=admin, school_id=fresh.school_id,
                  email=fresh.email, replaces=invitation.id)  # fmt: skip
@@ -227,10 +226,7 @@ def create_admin_by_admin(admin, email, full_name):
         raise InvalidInput("full_name", "Enter the new admin’s full name")
     if len(full_name) > 120 or has_control_characters(full_name):
         raise InvalidInput("full_name", "The full name must be one line of 120 characters or fewer")
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput("email", EMAIL_FORMAT) from error
+    check_email_format(email)
     if email_in_use(email):
         raise InvalidInput("email", "An account already exists for this email address")
     new_admin = open_account(
@@ -247,7 +243,7 @@ def create_admin_by_admin(admin, email, full_name):
         user=new_admin,
         admin=admin,
         minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
-        link=external_url(
+        link=absolute_url(
             "accounts.reset_password", reset_token=tokens.make_reset_token(new_admin)
         ),
     )

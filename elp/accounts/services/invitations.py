@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 
@@ -16,10 +15,9 @@ from elp.accounts.models import (
 )
 from elp.accounts.passwords import hash_password, password_problem
 from elp.accounts.services.users import (
-    EMAIL_FORMAT,
     LinkUnusable,
+    check_email_format,
     email_in_use,
-    external_url,
     open_account,
     suspension_message,
 )
@@ -28,6 +26,7 @@ from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.notifications.services import queue_email
 from elp.timeutil import utcnow
+from elp.urls import absolute_url
 
 # Colleagues and invitations
 
@@ -76,10 +75,7 @@ def invite_colleague(lead, email, full_name=None):
     """
     _check_is_lead_of(lead, lead.school_id)
     email = normalise_email(email)
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput("email", EMAIL_FORMAT) from error
+    check_email_format(email)
     if email_in_use(email):
         raise InvalidInput(
             "email", "An account already exists for this email address, so it cannot be invited"
@@ -106,7 +102,7 @@ def invite_colleague(lead, email, full_name=None):
         invitation=invitation,
         school=lead.school,
         lead=lead,
-        link=external_url("accounts.accept_invitation", invitation_token=token),
+        link=absolute_url("accounts.accept_invitation", invitation_token=token),
     )
     audit.record("invitation.sent", invitation, actor=lead, school_id=lead.school_id, email=email)
     db.session.flush()

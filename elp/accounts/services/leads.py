@@ -19,6 +19,19 @@ def school_leads(school_id):
     ).all()
 
 
+def leads_of_schools(school_ids):
+    """{school id: its leads who can sign in, by name} for each of `school_ids`, in one query."""
+    found = {school_id: [] for school_id in school_ids}
+    leads = db.session.scalars(
+        select(User)
+        .where(User.school_id.in_(list(found)), User.active, User.role == ROLE_LEAD)
+        .order_by(User.full_name, User.id)
+    )
+    for lead in leads:
+        found[lead.school_id].append(lead)
+    return found
+
+
 def _check_can_change_lead(lead, colleague):
     if not lead.is_lead or lead.school_id != colleague.school_id:
         raise ActionRefused("Only a lead of the school can do that.")

@@ -120,6 +120,18 @@ def find_school_by_urn(urn):
     return db.session.scalar(select(School).where(School.urn == (urn or "").strip()))
 
 
+def schools_by_urn(urns):
+    """{URN: school} for those of `urns` that name a school, for imports that match by URN."""
+    schools = db.session.scalars(select(School).where(School.urn.in_(urns)))
+    return {school.urn: school for school in schools}
+
+
+def ids_of_schools_named_like(text):
+    """A subquery of the ids of schools whose name contains `text`, whatever the case, for
+    other features' admin searches that match on the school's name."""
+    return select(School.id).where(func.lower(School.name).like(f"%{text.strip().lower()}%"))
+
+
 def add_school(
     admin, urn, name, district, phase, establishment_type, postcode, easting=None, northing=None
 ):

@@ -13,7 +13,6 @@ from elp.accounts.models import (
 from elp.accounts.passwords import hash_password, password_matches, password_problem
 from elp.accounts.services.users import (
     LinkUnusable,
-    external_url,
     find_user_by_email,
     suspension_message,
 )
@@ -21,6 +20,7 @@ from elp.errors import InvalidInput
 from elp.extensions import db, limiter
 from elp.notifications.services import queue_email
 from elp.timeutil import utcnow
+from elp.urls import absolute_url
 
 WRONG_EMAIL_OR_PASSWORD = "Enter a correct email address and password"
 TOO_MANY_SIGN_IN_FAILURES = (
@@ -99,7 +99,7 @@ def request_password_reset(email):
         "password_reset",
         user=user,
         minutes=minutes,
-        link=external_url("accounts.reset_password", reset_token=tokens.make_reset_token(user)),
+        link=absolute_url("accounts.reset_password", reset_token=tokens.make_reset_token(user)),
     )
     db.session.flush()
 
@@ -145,6 +145,6 @@ def reset_password(token, password):
     audit.record("user.password_reset", user, actor=user)
     # Tell the account's owner, so a change they did not make does not go unnoticed.
     queue_email(user.email, "Your ELP Exchange password has been changed", "password_changed",
-                user=user, link=external_url("accounts.forgot_password"))  # fmt: skip
+                user=user, link=absolute_url("accounts.forgot_password"))  # fmt: skip
     db.session.flush()
     return user

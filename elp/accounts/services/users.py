@@ -1,9 +1,8 @@
 """Accounts themselves: finding a user, opening or reopening an account, ELP admins,
-and the pieces every way in shares (links in emails, the suspension message)."""
+and the pieces every way in shares (checking an address's form, the suspension message)."""
 
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,9 +31,21 @@ class LinkUnusable(Exception):
         self.status = status
 
 
-def external_url(endpoint, **values):
-    """A full link for an email, built from BASE_URL."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+def email_format_problem(email):
+    """EMAIL_FORMAT when `email` is not an email address, else None: the one check of an
+    address's form, for the forms and every service that takes an address."""
+    try:
+        validate_email(email or "", check_deliverability=False)
+    except EmailNotValidError:
+        return EMAIL_FORMAT
+    return None
+
+
+def check_email_format(email):
+    """Refuse an address that is not one, as the email field's problem."""
+    problem = email_format_problem(email)
+    if problem:
+        raise InvalidInput("email", problem)
 
 
 def suspension_message(school):
@@ -58,13 +69,11 @@ def new_account_problems(email, password):
     """{field: message} for an email that is taken or malformed and a password the policy
     does not allow, both at once ({} if neither)."""
     problems = {}
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        problems["email"] = EMAIL_FORMAT
-    else:
-        if email_in_use(email):
-            problems["email"] = EMAIL_TAKEN
+    problem = email_format_problem(email)
+    if problem is None and email_in_use(email):
+        problem = EMAIL_TAKEN
+    if problem:
+        problems["email"] = problem
     problem = password_problem(password, email)
     if problem:
         problems["password"] = problem

@@ -8,11 +8,16 @@ and moderation by ELP admins.
 - `reads`: which offers a user may see, and a school's own lists
 - `moderation`: ELP admins' list of every offer, hiding and showing again
 
+Other features use offers only through this package (its read functions, and the offer
+vocabulary `DELIVERY_MODES`, `PHASES`, `UNITS`, `PER_UNIT`), never its models; `.importlinter`
+enforces it.
+
 Callers import from the package (`services.create_offer`, `from elp.offers.services import
 visible_to_seeking_schools`); a test that must replace a function patches the module it
 lives in.
 """
 
+from elp.offers.models import DELIVERY_MODES, PER_UNIT, PHASES, UNITS
 from elp.offers.services.category_list import (
     CATEGORY_NAME_MAX,
     add_category,
@@ -42,6 +47,8 @@ from elp.offers.services.details import (
     missing_before_publishing,
     normalise_specialisms,
     normalise_tag,
+    parse_capacity,
+    parse_price,
     split_specialisms,
 )
 from elp.offers.services.lifecycle import (
@@ -63,12 +70,15 @@ from elp.offers.services.moderation import (
 )
 from elp.offers.services.reads import (
     SORTS,
+    count_visible_offers,
     hidden_offers,
     offer_by_id,
     offer_for_viewer,
     offer_of_own_school,
+    published_at,
     school_offers,
     status_counts,
+    visible_offers_published_between,
     visible_to_seeking_schools,
 )
 
@@ -76,17 +86,21 @@ __all__ = [
     "ADMIN_PAGE_SIZE",
     "CAPACITY_MAX",
     "CATEGORY_NAME_MAX",
+    "DELIVERY_MODES",
     "DESCRIPTION_MAX",
     "EXPERT_NAME_MAX",
     "EXPERT_ROLE_MAX",
     "HIDDEN_REASON_MAX",
     "MAX_PRICE_PENCE",
+    "PER_UNIT",
+    "PHASES",
     "SORTS",
     "SPECIALISMS_MAX",
     "SPECIALISM_MAX",
     "STATUS_LABELS",
     "SUMMARY_MAX",
     "TITLE_MAX",
+    "UNITS",
     "OfferDetails",
     "add_category",
     "admin_offers",
@@ -101,6 +115,7 @@ __all__ = [
     "check_can_hide",
     "check_offer_details",
     "clean_category_name",
+    "count_visible_offers",
     "create_offer",
     "details_of",
     "ensure_categories",
@@ -113,12 +128,16 @@ __all__ = [
     "offer_counts_by_category",
     "offer_for_viewer",
     "offer_of_own_school",
+    "parse_capacity",
+    "parse_price",
     "people_to_tell",
+    "published_at",
     "rename_category",
     "school_offers",
     "split_specialisms",
     "status_counts",
     "unhide_offer",
     "update_offer",
+    "visible_offers_published_between",
     "visible_to_seeking_schools",
 ]

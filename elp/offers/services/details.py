@@ -11,9 +11,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.services import DISTRICT_NAMES
 from elp.errors import InvalidInput
 from elp.extensions import db
+from elp.money import parse_pounds
 from elp.offers.models import (
     DELIVERY_MODES,
     DESIGNATIONS,
@@ -37,6 +38,27 @@ SPECIALISMS_MAX = 12
 MAX_PRICE_PENCE = 1_000_000  # £10,000 a unit: anything above is a typing mistake
 CAPACITY_MAX = 1_000
 TITLE_TAKEN = "Your school already has an offer with this title"
+
+
+def parse_price(typed):
+    """Pence for a price as typed ("350", "£1,250.50"), or None when nothing is typed (the
+    checks say whether a price is needed yet); raise MoneyError for anything else, a negative
+    amount included. The offer form and the Offers CSV import both read prices here, and
+    each words its own message."""
+    typed = (typed or "").strip()
+    return parse_pounds(typed) if typed else None
+
+
+def parse_capacity(typed):
+    """Units for a capacity as typed ("10", "1,000"), or None when nothing is typed; raise
+    ValueError for anything but a whole number. A number out of range ("0", "-4") is for the
+    checks to refuse, naming the range. Shared by the offer form and the Offers CSV import."""
+    typed = (typed or "").strip().replace(",", "")
+    if not typed:
+        return None
+    if not re.fullmatch(r"-?\d{1,9}", typed, re.ASCII):
+        raise ValueError(f"not a whole number of units: {typed[:20]!r}")
+    return int(typed)
 
 
 @dataclass

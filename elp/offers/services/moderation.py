@@ -1,10 +1,9 @@
 """Moderation by ELP admins: every school's offers, hiding and showing them again."""
 
 
-from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
-from elp.accounts.models import ROLE_LEAD, School, User
+from elp.accounts.services import ids_of_schools_named_like, school_leads
 from elp.errors import ActionRefused
 from elp.extensions import db
 from elp.notifications.services import queue_email
@@ -14,6 +13,7 @@ from elp.offers.models import (
     Offer,
 )
 from elp.offers.transitions import MODERATION, Party
+from elp.urls import absolute_url
 
 HIDDEN_REASON_MAX = 500
 
@@ -22,7 +22,7 @@ ADMIN_PAGE_SIZE = 50
 
 def admin_offers(status=None, category_id=None, moderation=None, text=None, page=1):
     """Every school's offers for ELP admins, filtered, newest changes first; returns a page."""
-    query = select(Offer).join(Offer.school)
+    query = select(Offer)
     if status in STATUSES:
         query = query.where(Offer.status == status)
     if category_id:
@@ -34,7 +34,10 @@ def admin_offers(status=None, category_id=None, moderation=None, text=None, page
     if text:
         pattern = f"%{text.strip().lower()}%"
         query = query.where(
-            or_(func.lower(Offer.title).like(pattern), func.lower(School.name).like(pattern))
+            or_(
+                func.lower(Offer.title).like(pattern),
+                Offer.school_id.in_(ids_of_schools_named_like(text)),
+            )
         )
     return db.paginate(
         query.order_by(Offer.updated_at.desc(), Offer.id.desc()),
@@ -80,9 +83,7 @@ def unhide_offer(offer, admin):
 def people_to_tell(offer):
     """The email addresses told when the offer is hidden or shown again: the school's leads
     and whoever last changed the offer (none if the school has no users yet)."""
-    people = db.session.scalars(
-        select(User).where(User.school_id == offer.school_id, User.active, User.role == ROLE_LEAD)
-    ).all()
+    people = list(school_leads(offer.school_id))
     if (
         offer.updated_by
         and offer.updated_by.active
@@ -94,7 +95,7 @@ def people_to_tell(offer):
 
 def _tell_school(offer, subject, template):
     """Email the people to tell; return their addresses."""
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("offers.show", offer_id=offer.id)
+    link = absolute_url("offers.show", offer_id=offer.id)
     emails = people_to_tell(offer)
     for email in emails:
         queue_email(email, subject, template, offer=offer, link=link)

@@ -16,6 +16,31 @@ def visible_to_seeking_schools():
     return (Offer.status == PUBLISHED) & Offer.hidden_at.is_(None)
 
 
+def count_visible_offers(session=None):
+    """How many offers every signed-in school may see (what a full reindex writes); in
+    `session` when the caller works in a session of its own."""
+    session = session or db.session
+    visible = select(func.count()).select_from(Offer).where(visible_to_seeking_schools())
+    return session.scalar(visible)
+
+
+def visible_offers_published_between(start, end):
+    """{offer id: (school id, published at)} for visible offers published in (start, end]."""
+    rows = db.session.execute(
+        select(Offer.id, Offer.school_id, Offer.published_at).where(
+            visible_to_seeking_schools(),
+            Offer.published_at > start,
+            Offer.published_at <= end,
+        )
+    ).all()
+    return {row.id: (row.school_id, row.published_at) for row in rows}
+
+
+def published_at(offer_id):
+    """When the offer was last published, or None."""
+    return db.session.scalar(select(Offer.published_at).where(Offer.id == offer_id))
+
+
 def offer_for_viewer(offer_id, user):
     """The offer a signed-in user may look at, or 404.
 

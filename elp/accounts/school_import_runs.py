@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from elp.accounts import school_import
 from elp.accounts.models import SchoolImportRun
+from elp.errors import NotFound
 from elp.extensions import db
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
@@ -71,6 +72,14 @@ class Progress:
         if not self.run.bytes_total:
             return 100 if self.run.finished_at else 0
         return min(100, self.run.bytes_done * 100 // self.run.bytes_total)
+
+
+def progress_of_run(run_id):
+    """The progress of upload `run_id`; NotFound when there is no such upload."""
+    run = db.session.get(SchoolImportRun, run_id)
+    if run is None:
+        raise NotFound("No such school import")
+    return progress_of(run)
 
 
 def progress_of(run, now=None):

@@ -11,9 +11,7 @@ from wtforms.validators import InputRequired, Regexp
 
 from elp.accounts import school_import, school_import_runs
 from elp.accounts.decorators import admin_required
-from elp.accounts.models import SchoolImportRun
 from elp.admin.views import bp
-from elp.extensions import db
 from elp.unit_of_work import unit_of_work
 
 
@@ -60,7 +58,7 @@ def import_schools():
 @admin_required
 def school_import_progress(run_id):
     """How far an upload's import has got; what it did once it has finished."""
-    progress = school_import_runs.progress_of(db.get_or_404(SchoolImportRun, run_id))
+    progress = school_import_runs.progress_of_run(run_id)
     form = SchoolImportForm(formdata=None, la_code=progress.run.la_code)
     if progress.state == school_import_runs.REFUSED:
         # The GOV.UK error pattern, on the form to upload a corrected file.

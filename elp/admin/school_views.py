@@ -139,8 +139,7 @@ def suspend_school(school_id):
 @admin_required
 def reactivate_school(school_id):
     school = db.get_or_404(School, school_id)
-    if not school.is_suspended:
-        raise ActionRefused("This school is not suspended.")
+    services.refuse_unless_suspended(school)
     form = ReactivateSchoolForm()
     if form.validate_on_submit():
         with unit_of_work():

@@ -180,10 +180,15 @@ def suspend_school(admin, school, reason):
     db.session.flush()
 
 
-def reactivate_school(admin, school, reason):
-    """Let a suspended school's users back in; the reason is kept in the audit log."""
+def refuse_unless_suspended(school):
+    """Only a suspended school can be reactivated (asked before the form is shown, too)."""
     if not school.is_suspended:
         raise ActionRefused("This school is not suspended.")
+
+
+def reactivate_school(admin, school, reason):
+    """Let a suspended school's users back in; the reason is kept in the audit log."""
+    refuse_unless_suspended(school)
     school.status = SCHOOL_ACTIVE
     school.suspension_reason = None
     audit.record("school.reactivated", school, actor=admin, reason=reason.strip())

@@ -6,14 +6,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from elp.bookings.models import Booking
 from elp.extensions import db
-from elp.negotiation.models import RequestRead
+from elp.negotiation.models import RequestRead, RequestStatus
 from elp.negotiation.terms import changes_between
 from elp.timeutil import utcnow
 
 
 def mark_read(support_request, school_id):
-    """Record that the school has seen the request as it is now (an upsert, so two of its
-    users opening the page at once both succeed)."""
+    """Record that the school has seen the request as it is now. Seeing nothing new since its
+    last reading writes nothing, so opening a request takes no write lock; otherwise an
+    upsert, so two of its users opening the page at once both succeed."""
+    read_at = db.session.scalar(
+        select(RequestRead.read_at).where(
+            RequestRead.request_id == support_request.id, RequestRead.school_id == school_id
+        )
+    )
+    if read_at is not None and read_at >= support_request.last_activity_at:
+        return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     statement = dialect.insert(RequestRead).values(
@@ -40,5 +48,8 @@ def timeline(support_request):
 
 
 def booking_of(support_request):
-    """The booking an agreed request became, or None."""
+    """The booking an agreed request became, or None (without asking the database when the
+    request is not agreed)."""
+    if support_request.status != RequestStatus.AGREED:
+        return None
     return db.session.scalar(select(Booking).where(Booking.request_id == support_request.id))

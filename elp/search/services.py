@@ -222,33 +222,34 @@ def log_search(request, result_count, school=None, source="page"):
     query = " ".join(request.q.split())[:200]
     filters = request.filters()
     school_id = school.id if school is not None else None
+    now = utcnow()
+    # Plain statements, not loaded objects: every search page writes here, and loading and
+    # flushing an object cost more than the search itself.
     latest = None
     if school_id is not None:
-        latest = db.session.scalars(
-            db.select(SearchLog)
+        latest = db.session.execute(
+            db.select(SearchLog.id, SearchLog.query, SearchLog.filters)
             .where(
                 SearchLog.school_id == school_id,
                 SearchLog.source == source,
-                SearchLog.searched_at >= utcnow() - timedelta(seconds=LOG_MERGE_SECONDS),
+                SearchLog.searched_at >= now - timedelta(seconds=LOG_MERGE_SECONDS),
             )
             .order_by(SearchLog.id.desc())
             .limit(1)
         ).first()
     if latest is not None and latest.filters == filters and _refines(latest.query, query):
-        latest.query = query
-        latest.result_count = result_count
-        latest.searched_at = utcnow()
+        db.session.execute(
+            db.update(SearchLog)
+            .where(SearchLog.id == latest.id)
+            .values(query=query, result_count=result_count, searched_at=now)
+        )
     else:
-        db.session.add(
-            SearchLog(
-                school_id=school_id,
-                query=query,
-                filters=filters,
-                result_count=result_count,
-                source=source,
+        db.session.execute(
+            db.insert(SearchLog).values(
+                school_id=school_id, query=query, filters=filters,
+                result_count=result_count, source=source, searched_at=now,
             )
         )
-    db.session.flush()
 
 
 def _refines(earlier, later):

@@ -104,6 +104,30 @@ def test_unread_means_the_other_school_acted_after_this_school_last_looked(harlo
     assert inbox.unread_counts(seeking) == {"received": 0, "sent": 0}
 
 
+def test_opening_a_request_with_nothing_new_writes_nothing(client, login_as, harlow):
+    """A reading is written when there is something new to read, not on every visit: the
+    request page is read often, and a write on each would queue the readers behind one
+    another (SQLite has one writer at a time)."""
+    school, offer, member = harlow
+    request = make_request(offer)
+    login_as(member)
+
+    def open_the_request():
+        with statements_run(_db.engine) as statements:
+            assert client.get(f"/requests/{request.id}").status_code == 200
+        return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+    assert len(open_the_request()) == 1  # the first reading
+    first_read = _db.session.scalar(_db.select(RequestRead.read_at))
+    assert open_the_request() == []
+    assert open_the_request() == []
+    request.last_activity_at = utcnow()  # the other school acts
+    _db.session.commit()
+    assert len(open_the_request()) == 1
+    assert _db.session.scalar(_db.select(RequestRead.read_at)) > first_read
+    assert inbox.unread_counts(school.id) == {"received": 0, "sent": 0}
+
+
 def test_the_latest_activity_comes_first_25_to_a_page(client, login_as, harlow):
     school, offer, member = harlow
     requests = [make_request(offer) for _ in range(27)]

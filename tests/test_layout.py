@@ -1,5 +1,7 @@
 """The shared layout: a brand-neutral header, role-based menu, footer and error pages."""
 
+import re
+
 import pytest
 from flask import abort
 
@@ -90,3 +92,42 @@ def test_each_error_page_is_shown_in_the_site_layout(status):
     assert "elp-header" in page
     assert "govuk-footer" in page
     assert "Go to the home page" in page
+
+
+def _tags_only(html):
+    """Markup with the whitespace between and inside tags' edges taken out, for comparing."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*([<>])\s*", r"\1", html)).strip()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {  # numbered, as the search results page and the reports make it
+            "items": [
+                {"number": 1, "href": "/p?page=1"},
+                {"ellipsis": True},
+                {"number": 4, "href": "/p?page=4", "current": True},
+                {"number": 5, "href": "/p?page=5"},
+            ],
+            "previous": {"href": "/p?page=3"},
+            "next": {"href": "/p?page=5"},
+            "landmarkLabel": "Pages of results",
+        },
+        {"items": [{"number": 1, "href": "/p?page=1", "current": True}], "next": {"href": "/n"}},
+        {"previous": {"href": "/p?page=1"}, "next": {"href": "/p?page=3"}},  # block level
+        {"previous": {"href": "/p?page=1"}, "next": None},
+        {"previous": None, "next": {"href": "/p?page=2"}},
+    ],
+)
+def test_pagination_writes_the_markup_the_govuk_component_writes(app, params):
+    """The service's own pagination macro (written out for speed) gives the GOV.UK
+    component's markup for every form of it the pages use."""
+    own = app.jinja_env.from_string(
+        '{% from "_pagination.html" import pagination %}{{ pagination(params) }}'
+    )
+    component = app.jinja_env.from_string(
+        '{% from "govuk_frontend_jinja/components/pagination/macro.html" import govukPagination %}'
+        "{{ govukPagination(params) }}"
+    )
+    with app.test_request_context():
+        assert _tags_only(own.render(params=params)) == _tags_only(component.render(params=params))

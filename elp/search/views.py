@@ -33,12 +33,11 @@ def search():
         args=_args(search_request),
         selected=_selected_filters(search_request),
         loosen=_loosen(search_request, results),
-        pagination=_pagination(search_request, results),
+        page_links=_page_links(search_request, results),
         sorts=[(key, SORT_LABELS[key]) for key in SORTS],
-        values=filter_values(),
+        facets=_facets(results),
         last_page_href=_search_url(search_request, page=results.pages),
-        back=_back(search_request, results),
-        modes=DELIVERY_MODES,
+        offer_link_query=_offer_link_query(search_request, results),
     )
     with unit_of_work():
         log_search(search_request, results.total, school=current_user.school, source="page")
@@ -59,13 +58,26 @@ def _args(search_request):
     return {name: value for name, value in values.items() if value is not None}
 
 
-def _back(search_request, results):
-    """What each offer link carries so its page can link back to this page of these results
-    (see navigation.back_to_search)."""
+def _facets(results):
+    """Each filter's choices with the number of offers each would show: {filter: [(value,
+    text shown, count)]}, made here rather than looked up choice by choice in the template."""
+    return {
+        name: [
+            (value, DELIVERY_MODES[value] if name == "mode" else value,
+             results.facets.get(name, {}).get(value, 0))
+            for value in values
+        ]
+        for name, values in filter_values().items()
+    }
+
+
+def _offer_link_query(search_request, results):
+    """The query string each offer link carries so its page can link back to this page of
+    these results (see navigation.back_to_search); made once, not once per result."""
     values = _args(search_request)
     if results.page > 1:
         values["page"] = results.page
-    return urlencode(values)
+    return "?" + urlencode({"back": urlencode(values)}) if values else ""
 
 
 def _search_url(search_request, **changes):
@@ -109,7 +121,7 @@ def _loosen(search_request, results):
     return sorted(suggestions, key=lambda s: -s["count"])
 
 
-def _pagination(search_request, results):
+def _page_links(search_request, results):
     if results.pages <= 1:
         return None
     page = results.page

@@ -15,18 +15,13 @@ from elp import audit
 from elp.bookings.services import book
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.negotiation.models import (
-    Message,
-    Party,
-    Proposal,
-    RequestStatus,
-    SupportRequest,
-)
+from elp.negotiation.models import Message, Proposal, RequestStatus, SupportRequest
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.in_app import notify
 from elp.offers.models import Offer
+from elp.parties import Party
 from elp.settings import services as settings
 from elp.timeutil import UK_TIME, utcnow
 

@@ -11,15 +11,16 @@ for accounts lives in this package; views only call its functions.
 - `admin_users`: users across every school as ELP admins manage them, and new ELP admins
 - `access_code_admin`: every school's access codes with their status, reissuing, bulk issue
 
-Other features use accounts only through this package (its read functions, and
-`DISTRICT_NAMES`, Essex's districts), never its models; `.importlinter` enforces it.
+Other features use accounts only through this package (its read functions, and the words
+`DISTRICT_NAMES`, Essex's districts, and `ROLE_NAMES`), never its models; `.importlinter`
+enforces it.
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
 """
 
 from elp.accounts import sessions, tokens
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES
 from elp.accounts.services.access_code_admin import (
     CodeFilter,
     bulk_issue,
@@ -78,6 +79,7 @@ from elp.accounts.services.schools import (
     ids_of_schools_named_like,
     reactivate_school,
     refuse_unless_suspended,
+    school_by_id,
     school_users,
     schools_by_urn,
     search_schools,
@@ -111,6 +113,7 @@ __all__ = [
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
     "LAST_ADMIN",
+    "ROLE_NAMES",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
     "TOO_MANY_SIGN_IN_FAILURES",
@@ -163,6 +166,7 @@ __all__ = [
     "reset_password",
     "revoke_access_code",
     "school_access_codes",
+    "school_by_id",
     "school_leads",
     "school_users",
     "schools_by_urn",

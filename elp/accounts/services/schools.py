@@ -15,7 +15,7 @@ from elp.accounts.models import (
     School,
     User,
 )
-from elp.errors import ActionRefused, InvalidInput
+from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.folding import fold
 
@@ -114,6 +114,14 @@ def search_schools(school_filter, page=1):
         ).all()
     )
     return schools, user_counts
+
+
+def school_by_id(school_id):
+    """Any school, for ELP admins; NotFound if there is none."""
+    school = db.session.get(School, school_id)
+    if school is None:
+        raise NotFound
+    return school
 
 
 def find_school_by_urn(urn):

@@ -81,6 +81,11 @@ def _plural(unit, count):
 # --- Finding bookings ---------------------------------------------------------------------
 
 
+def booking_of_request(support_request):
+    """The booking an agreed request became, or None."""
+    return db.session.scalar(select(Booking).where(Booking.request_id == support_request.id))
+
+
 def booking_for_user(booking_id, user):
     """The booking, if the user's school is one of its two schools; anyone else gets
     NotFound, the same as for a booking that does not exist."""

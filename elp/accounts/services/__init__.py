@@ -76,6 +76,7 @@ from elp.accounts.services.schools import (
     admin_summary,
     establishment_types,
     find_school_by_urn,
+    ids_of_schools_found_by,
     ids_of_schools_named_like,
     reactivate_school,
     refuse_unless_suspended,
@@ -103,6 +104,7 @@ from elp.accounts.services.users import (
     create_admin,
     email_format_problem,
     find_user_by_email,
+    name_of_user,
     suspension_message,
 )
 
@@ -144,6 +146,7 @@ __all__ = [
     "find_user_by_email",
     "find_users",
     "hand_over_lead",
+    "ids_of_schools_found_by",
     "ids_of_schools_named_like",
     "invite_colleague",
     "issue_access_code",
@@ -152,6 +155,7 @@ __all__ = [
     "leads_of_schools",
     "make_lead",
     "make_school_lead",
+    "name_of_user",
     "open_invitation",
     "open_invitations",
     "pending_invitations",

@@ -140,6 +140,20 @@ def ids_of_schools_named_like(text):
     return select(School.id).where(func.lower(School.name).like(f"%{text.strip().lower()}%"))
 
 
+def ids_of_schools_found_by(text="", district=""):
+    """A subquery of the ids of schools whose name contains `text`, whatever the case, or
+    whose URN it is, in `district` if one is given: for other features' lists filtered by
+    school."""
+    statement = select(School.id)
+    if text:
+        statement = statement.where(
+            School.name.icontains(text, autoescape=True) | (School.urn == text)
+        )
+    if district:
+        statement = statement.where(School.district == district)
+    return statement
+
+
 def add_school(
     admin, urn, name, district, phase, establishment_type, postcode, easting=None, northing=None
 ):

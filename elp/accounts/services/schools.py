@@ -134,6 +134,12 @@ def schools_by_urn(urns):
     return {school.urn: school for school in schools}
 
 
+def school_names():
+    """Every school's id and name as a subquery (columns `id` and `name`), for other
+    features' queries that show a school's name beside their own rows."""
+    return select(School.id, School.name).subquery()
+
+
 def ids_of_schools_named_like(text):
     """A subquery of the ids of schools whose name contains `text`, whatever the case, for
     other features' admin searches that match on the school's name."""

@@ -6,13 +6,11 @@ from flask_login import current_user
 
 from elp.accounts import services
 from elp.accounts.decorators import admin_required
-from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES, School
 from elp.admin import school_activity
 from elp.admin.forms import SCHOOL_PHASES, ReactivateSchoolForm, SchoolForm, SuspendSchoolForm
 from elp.admin.views import bp
 from elp.bounds import page_number, search_text
 from elp.errors import ActionRefused, InvalidInput
-from elp.extensions import db
 from elp.unit_of_work import unit_of_work
 
 
@@ -29,7 +27,7 @@ def schools():
         results=results,
         user_counts=user_counts,
         school_filter=school_filter,
-        districts=DISTRICT_NAMES,
+        districts=services.DISTRICT_NAMES,
         phases=SCHOOL_PHASES,
         establishment_types=types,
     )
@@ -64,13 +62,13 @@ def add_school():
 @bp.get("/schools/<int:school_id>")
 @admin_required
 def school(school_id):
-    school = db.get_or_404(School, school_id)
+    school = services.school_by_id(school_id)
     return render_template(
         "admin/school.html",
         school=school,
         users=services.school_users(school),
         access_codes=services.school_access_codes(school),
-        role_names=ROLE_NAMES,
+        role_names=services.ROLE_NAMES,
         activity=school_activity.for_school(school),
     )
 
@@ -78,7 +76,7 @@ def school(school_id):
 @bp.post("/schools/<int:school_id>/access-codes")
 @admin_required
 def issue_access_code(school_id):
-    school = db.get_or_404(School, school_id)
+    school = services.school_by_id(school_id)
     with unit_of_work():
         access_code, code = services.issue_access_code(school, issued_by=current_user)
     page = render_template(
@@ -94,7 +92,7 @@ def issue_access_code(school_id):
 @admin_required
 def revoke_access_code(school_id, access_code_id):
     """Ask before revoking an access code, then revoke it."""
-    school = db.get_or_404(School, school_id)
+    school = services.school_by_id(school_id)
     access_code = services.find_school_access_code(school, access_code_id) or abort(404)
     if request.method == "POST":
         with unit_of_work():
@@ -125,7 +123,7 @@ def revoke_access_code(school_id, access_code_id):
 @bp.route("/schools/<int:school_id>/suspend", methods=["GET", "POST"])
 @admin_required
 def suspend_school(school_id):
-    school = db.get_or_404(School, school_id)
+    school = services.school_by_id(school_id)
     form = SuspendSchoolForm()
     if form.validate_on_submit():
         with unit_of_work():
@@ -138,7 +136,7 @@ def suspend_school(school_id):
 @bp.route("/schools/<int:school_id>/reactivate", methods=["GET", "POST"])
 @admin_required
 def reactivate_school(school_id):
-    school = db.get_or_404(School, school_id)
+    school = services.school_by_id(school_id)
     services.refuse_unless_suspended(school)
     form = ReactivateSchoolForm()
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from elp import money
 from elp.billing.models import Payer
-from elp.negotiation.models import Party
+from elp.parties import Party
 
 
 @dataclass(frozen=True)

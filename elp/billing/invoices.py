@@ -17,7 +17,6 @@ from elp import money, pdf
 from elp.billing import payments
 from elp.billing.models import PAYER_NAMES, Charge, ChargeStatus
 from elp.billing.services import fee_terms_for
-from elp.bookings.models import Booking
 from elp.errors import NotFound
 from elp.extensions import db
 from elp.timeutil import uk_today
@@ -95,8 +94,7 @@ def charge_for_school(charge_id, user):
         charge_id,
         options=[
             joinedload(Charge.school),
-            joinedload(Charge.booking).joinedload(Booking.offering_school),
-            joinedload(Charge.booking).joinedload(Booking.seeking_school),
+            joinedload(Charge.booking),
             selectinload(Charge.credit_notes),
         ],
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from elp import money
-from elp.accounts.models import DISTRICT_NAMES, School, User
+from elp.accounts import services as accounts
 from elp.audit import AuditEvent
 from elp.billing.models import Charge, ChargeStatus, CreditNote
 from elp.bounds import search_text
@@ -122,7 +122,7 @@ class ChargeFilter:
         if status and status not in STATUS_NAMES and status not in (NEEDS_ATTENTION, OVERDUE):
             raise InvalidParameter("Choose a status from the list.")
         district = (args.get("district") or "").strip()
-        if district and district not in DISTRICT_NAMES:
+        if district and district not in accounts.DISTRICT_NAMES:
             raise InvalidParameter("Choose a district from the list.")
         return cls(status, parse_period(args.get("period")), search_text(args, "school"), district)
 
@@ -141,7 +141,6 @@ class ChargeFilter:
         return bool(self.as_args())
 
     def apply(self, statement, with_status=True):
-        statement = statement.join(School, Charge.school_id == School.id)
         if with_status and self.status == NEEDS_ATTENTION:
             statement = statement.where(Charge.needs_attention)
         elif with_status and self.status == OVERDUE:
@@ -152,12 +151,9 @@ class ChargeFilter:
             statement = statement.where(
                 Charge.invoice_date >= self.period.start, Charge.invoice_date < self.period.end
             )
-        if self.school:
-            statement = statement.where(
-                School.name.icontains(self.school, autoescape=True) | (School.urn == self.school)
-            )
-        if self.district:
-            statement = statement.where(School.district == self.district)
+        if self.school or self.district:
+            schools = accounts.ids_of_schools_found_by(self.school, self.district)
+            statement = statement.where(Charge.school_id.in_(schools))
         return statement
 
 
@@ -220,10 +216,10 @@ def filtered_charges(charge_filter):
 
 
 def history(charge):
-    """The audit events about a charge, oldest first, with who did each."""
+    """The audit events about a charge, oldest first, each with the name of who did it
+    (None for the service itself)."""
     return db.session.execute(
-        select(AuditEvent, User)
-        .outerjoin(User, AuditEvent.actor_id == User.id)
+        select(AuditEvent, accounts.name_of_user(AuditEvent.actor_id))
         .where(AuditEvent.subject_type == "Charge", AuditEvent.subject_id == charge.id)
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     ).all()

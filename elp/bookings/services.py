@@ -7,7 +7,7 @@ Services add and flush; the view or command that carries out the user's action c
 `bookings.calendar`.
 """
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload
 
 from elp.accounts.services import leads_of_schools
@@ -18,7 +18,7 @@ from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.notifications.in_app import notify
-from elp.offers.models import UNITS, Offer
+from elp.offers import services as offers
 from elp.timeutil import utcnow
 
 CANCELLATION_REASON_MAX = 1_000
@@ -32,7 +32,8 @@ def book(request, proposal, user):
     acceptances racing for the last units give exactly one booking.
     """
     offer = request.offer
-    take_units(offer, proposal.quantity)
+    if not offers.take_units(offer, proposal.quantity):
+        raise ActionRefused(_not_enough_left(offer, proposal.quantity))
     booking = Booking(
         request=request,
         proposal=proposal,
@@ -62,40 +63,9 @@ def book(request, proposal, user):
     return booking
 
 
-def take_units(offer, quantity):
-    """Take units from the offer's capacity, or refuse if fewer are left.
-
-    The check and the change are one statement, so it holds under concurrent acceptances
-    on SQLite and PostgreSQL. It does not touch the offer's version: a booking and an edit
-    of the offer's words do not race each other.
-    """
-    left_enough = (Offer.capacity.is_(None)) | (Offer.capacity - Offer.units_booked >= quantity)
-    taken = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, left_enough)
-        .values(units_booked=Offer.units_booked + quantity)
-        .execution_options(synchronize_session=False)
-    )
-    # Both may have changed since the offer was read: the school can lower its capacity.
-    db.session.expire(offer, ["units_booked", "capacity"])
-    if taken.rowcount != 1:
-        raise ActionRefused(_not_enough_left(offer, quantity))
-
-
-def give_back_units(offer, quantity):
-    """Return a cancelled booking's units to the offer's capacity."""
-    db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id)
-        .values(units_booked=Offer.units_booked - quantity)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(offer, ["units_booked"])
-
-
 def _not_enough_left(offer, quantity):
     left = offer.capacity_left or 0
-    unit = UNITS[offer.unit]
+    unit = offers.UNITS[offer.unit]
     return (
         f"There is not enough capacity left: the offer has {left} {_plural(unit, left)} left "
         f"this year and this would book {quantity}. Make a counter-proposal for {left} or fewer."
@@ -109,6 +79,11 @@ def _plural(unit, count):
 
 
 # --- Finding bookings ---------------------------------------------------------------------
+
+
+def booking_of_request(support_request):
+    """The booking an agreed request became, or None."""
+    return db.session.scalar(select(Booking).where(Booking.request_id == support_request.id))
 
 
 def booking_for_user(booking_id, user):
@@ -212,7 +187,7 @@ def cancel(booking, user, reason):
     booking.cancelled_by_id = user.id
     booking.cancellation_reason = reason
     _apply(booking, "cancel", user, reason=reason)
-    give_back_units(booking.offer, booking.quantity)
+    offers.give_back_units(booking.offer, booking.quantity)
     # The one place a cancellation reaches billing: the service charge follows the fee
     # terms copied onto the booking, in the same transaction.
     billing.booking_cancelled(booking, user)

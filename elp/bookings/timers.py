@@ -13,7 +13,7 @@ from elp.bookings.models import Booking, BookingStatus
 from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused
 from elp.extensions import db
-from elp.negotiation.models import Party
+from elp.parties import Party
 from elp.settings import services as settings
 from elp.unit_of_work import unit_of_work
 

@@ -1,7 +1,7 @@
 """The one table of what can happen to a booking; services and buttons use it."""
 
 from elp.bookings.models import BookingStatus
-from elp.negotiation.models import PARTY_NAMES, Party
+from elp.parties import PARTY_NAMES, Party
 from elp.transitions import StateMachine, Transition
 
 CONFIRMED, DELIVERED = BookingStatus.CONFIRMED, BookingStatus.DELIVERED

@@ -16,7 +16,6 @@ from elp.bookings import services as bookings
 from elp.extensions import db
 from elp.negotiation import services as negotiation
 from elp.negotiation.models import SupportRequest
-from elp.negotiation.reading import booking_of
 from elp.negotiation.terms import ProposalTerms
 from elp.negotiation.timers import expire_request
 from elp.offers.models import Offer
@@ -237,7 +236,7 @@ def _do(step, support_request, user):
         elif step.action == "withdraw":
             negotiation.withdraw(support_request, user)
         else:
-            _do_to_booking(step, booking_of(support_request), user)
+            _do_to_booking(step, bookings.booking_of_request(support_request), user)
 
 
 def _do_to_booking(step, booking, user):

@@ -14,10 +14,10 @@ from math import ceil
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from elp.accounts.models import School
+from elp.accounts import services as accounts
 from elp.extensions import db
 from elp.negotiation.models import Proposal, RequestRead, RequestStatus, SupportRequest
-from elp.offers.models import Offer
+from elp.offers import services as offers
 
 RECEIVED, SENT = "received", "sent"
 BOXES = (RECEIVED, SENT)
@@ -129,7 +129,7 @@ def _count_statement(box, filtered):
 
 @cache
 def _rows_statement(box, filtered):
-    other = aliased(School)
+    offer, other_school = offers.offer_titles(), accounts.school_names()
     other_id = (
         SupportRequest.seeking_school_id if box == RECEIVED else SupportRequest.offering_school_id
     )
@@ -143,8 +143,8 @@ def _rows_statement(box, filtered):
     return (
         select(
             SupportRequest.id,
-            Offer.title,
-            other.name,
+            offer.c.title,
+            other_school.c.name,
             SupportRequest.status,
             latest.quantity,
             latest.unit,
@@ -152,8 +152,8 @@ def _rows_statement(box, filtered):
             SupportRequest.last_activity_at,
             case((_unread(SCHOOL), 1), else_=0),
         )
-        .join(Offer, Offer.id == SupportRequest.offer_id)
-        .join(other, other.id == other_id)
+        .join(offer, offer.c.id == SupportRequest.offer_id)
+        .join(other_school, other_school.c.id == other_id)
         .outerjoin(latest, latest.id == latest_id)
         .outerjoin(RequestRead, _read_by(SCHOOL))
         .where(*_conditions(box, filtered))

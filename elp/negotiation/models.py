@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from elp.accounts.models import School, User
 from elp.extensions import db
 from elp.offers.models import Offer
+from elp.parties import Party
 from elp.timeutil import utcnow
 from elp.transitions import Versioned
 
@@ -19,22 +20,6 @@ class RequestStatus(StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
-
-
-class Party(StrEnum):
-    """Who acts: one of the two sides of a request (and of the booking it becomes), or the
-    service itself."""
-
-    SEEKING = "seeking"
-    OFFERING = "offering"
-    SYSTEM = "system"  # the timers (`elp tick`): expiry and auto-completion
-
-
-PARTY_NAMES = {
-    Party.SEEKING: "the school that asked for support",
-    Party.OFFERING: "the school that made the offer",
-    Party.SYSTEM: "the service itself",
-}
 
 
 class BetweenTwoSchools:

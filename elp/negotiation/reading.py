@@ -1,12 +1,11 @@
-"""Reading a request: what a school has seen, the timeline of proposals and messages, and
-the booking an agreed request became. Kept apart from the actions in `services`."""
+"""Reading a request: what a school has seen, and the timeline of proposals and messages.
+Kept apart from the actions in `services`."""
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from elp.bookings.models import Booking
 from elp.extensions import db
-from elp.negotiation.models import RequestRead, RequestStatus
+from elp.negotiation.models import RequestRead
 from elp.negotiation.terms import changes_between
 from elp.timeutil import utcnow
 
@@ -45,11 +44,3 @@ def timeline(support_request):
         previous = proposal
     entries += [("message", message, set()) for message in support_request.messages]
     return sorted(entries, key=lambda entry: (entry[1].created_at, entry[0] == "message"))
-
-
-def booking_of(support_request):
-    """The booking an agreed request became, or None (without asking the database when the
-    request is not agreed)."""
-    if support_request.status != RequestStatus.AGREED:
-        return None
-    return db.session.scalar(select(Booking).where(Booking.request_id == support_request.id))

@@ -8,25 +8,20 @@ the view carries out each user action in one `unit_of_work()`.
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from elp import audit
 from elp.bookings.services import book
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.negotiation.models import (
-    Message,
-    Party,
-    Proposal,
-    RequestStatus,
-    SupportRequest,
-)
+from elp.negotiation.models import Message, Proposal, RequestStatus, SupportRequest
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.in_app import notify
-from elp.offers.models import Offer
+from elp.offers import services as offers
+from elp.parties import Party
 from elp.settings import services as settings
 from elp.timeutil import UK_TIME, utcnow
 
@@ -139,7 +134,7 @@ def start_request(offer, user, need, terms):
     check_can_request(offer, user)
     need = _required_text("need", need, "Enter what support you need", NEED_MAX, "What you need")
     _refuse_if_invalid(terms, offer, price_required_first(offer))
-    _hold_offer(offer)
+    offers.hold_offer(offer)  # a double click: its two requests are checked one by one
     _refuse_second_open_request(offer, user.school_id)
     now = utcnow()
     support_request = SupportRequest(
@@ -164,18 +159,6 @@ def start_request(offer, user, need, terms):
         f"{user.school.name} asks for support on ‘{offer.title}’",
     )
     return support_request
-
-
-def _hold_offer(offer):
-    """Lock the offer's row until this transaction ends, so two copies of one request sent
-    at once (a double click) are checked one after the other. Writing a column to itself
-    locks the row on PostgreSQL and takes the write lock on SQLite, and changes nothing."""
-    db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id)
-        .values(units_booked=Offer.units_booked, updated_at=Offer.updated_at)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _refuse_second_open_request(offer, school_id):

@@ -13,9 +13,10 @@ from sqlalchemy import select, update
 
 from elp.errors import ActionRefused
 from elp.extensions import db
-from elp.negotiation.models import Party, RequestStatus, SupportRequest
+from elp.negotiation.models import RequestStatus, SupportRequest
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.in_app import notify
+from elp.parties import Party
 from elp.unit_of_work import unit_of_work
 
 REMINDER_NOTICE = timedelta(days=1)

@@ -1,6 +1,7 @@
 """The one table of what can happen to a support request; services and buttons use it."""
 
-from elp.negotiation.models import PARTY_NAMES, Party, RequestStatus
+from elp.negotiation.models import RequestStatus
+from elp.parties import PARTY_NAMES, Party
 from elp.transitions import StateMachine, Transition
 
 OPEN, AGREED = RequestStatus.OPEN, RequestStatus.AGREED

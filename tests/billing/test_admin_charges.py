@@ -144,6 +144,22 @@ def test_an_admin_records_an_offline_payment(billing, admin):
     assert "Payment recorded" in html and billing.admin.full_name in html
 
 
+def test_the_history_names_who_did_each_thing_or_else_the_service(billing, admin):
+    charge = a_charge(billing)
+    today = uk_today()
+    admin.post(
+        f"/admin/charges/{charge.id}/record-payment",
+        data={"paid_on": [str(today.day), str(today.month), str(today.year)], "reference": "R1"},
+    )
+
+    html = page(admin.get(f"/admin/charges/{charge.id}"))
+
+    history = html[html.index('id="charge-history"') :]
+    issued, paid = history.split("</li>")[:2]
+    assert "Invoice issued" in issued and "by the service" in issued
+    assert "Payment recorded" in paid and f"by {billing.admin.full_name}" in paid
+
+
 def test_a_payment_dated_tomorrow_is_refused_and_keeps_what_was_typed(billing, admin, caplog):
     charge = a_charge(billing)
     tomorrow = uk_today() + timedelta(days=1)

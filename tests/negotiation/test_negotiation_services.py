@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from elp.bookings import services as bookings
 from elp.bookings.models import Booking
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db as _db
@@ -143,7 +144,7 @@ def test_accepting_books_the_terms_and_takes_the_capacity(schools):
     )
     assert support_request.status == "agreed" and support_request.closed_at
     assert schools.offer.capacity_left == 6
-    assert reading.booking_of(support_request).id == booking.id
+    assert bookings.booking_of_request(support_request).id == booking.id
 
 
 @pytest.mark.parametrize(

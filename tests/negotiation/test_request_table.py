@@ -10,9 +10,10 @@ from elp.bookings.models import Booking
 from elp.errors import ActionRefused
 from elp.extensions import db as _db
 from elp.negotiation import services
-from elp.negotiation.models import Message, Party, Proposal, RequestStatus, SupportRequest
+from elp.negotiation.models import Message, Proposal, RequestStatus, SupportRequest
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.models import Notification
+from elp.parties import Party
 from elp.unit_of_work import unit_of_work
 from tests.factories import make_request
 from tests.negotiation.helpers import good_terms

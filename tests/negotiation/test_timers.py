@@ -11,10 +11,11 @@ from elp.bookings.services import book
 from elp.errors import ActionRefused
 from elp.extensions import db as _db
 from elp.negotiation import timers
-from elp.negotiation.models import Party, SupportRequest
+from elp.negotiation.models import SupportRequest
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.models import Notification
 from elp.offers.models import Offer
+from elp.parties import Party
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
 from tests.factories import make_member, make_offer, make_request, make_school

@@ -11,15 +11,16 @@ for accounts lives in this package; views only call its functions.
 - `admin_users`: users across every school as ELP admins manage them, and new ELP admins
 - `access_code_admin`: every school's access codes with their status, reissuing, bulk issue
 
-Other features use accounts only through this package (its read functions, and
-`DISTRICT_NAMES`, Essex's districts), never its models; `.importlinter` enforces it.
+Other features use accounts only through this package (its read functions, and the words
+`DISTRICT_NAMES`, Essex's districts, and `ROLE_NAMES`), never its models; `.importlinter`
+enforces it.
 
 Callers import from the package (`services.sign_in`, `from elp.accounts.services import
 colleagues`); a test that must replace a function patches the module it lives in.
 """
 
 from elp.accounts import sessions, tokens
-from elp.accounts.models import DISTRICT_NAMES
+from elp.accounts.models import DISTRICT_NAMES, ROLE_NAMES
 from elp.accounts.services.access_code_admin import (
     CodeFilter,
     bulk_issue,
@@ -75,9 +76,12 @@ from elp.accounts.services.schools import (
     admin_summary,
     establishment_types,
     find_school_by_urn,
+    ids_of_schools_found_by,
     ids_of_schools_named_like,
     reactivate_school,
     refuse_unless_suspended,
+    school_by_id,
+    school_names,
     school_users,
     schools_by_urn,
     search_schools,
@@ -101,6 +105,7 @@ from elp.accounts.services.users import (
     create_admin,
     email_format_problem,
     find_user_by_email,
+    name_of_user,
     suspension_message,
 )
 
@@ -111,6 +116,7 @@ __all__ = [
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
     "LAST_ADMIN",
+    "ROLE_NAMES",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
     "TOO_MANY_SIGN_IN_FAILURES",
@@ -141,6 +147,7 @@ __all__ = [
     "find_user_by_email",
     "find_users",
     "hand_over_lead",
+    "ids_of_schools_found_by",
     "ids_of_schools_named_like",
     "invite_colleague",
     "issue_access_code",
@@ -149,6 +156,7 @@ __all__ = [
     "leads_of_schools",
     "make_lead",
     "make_school_lead",
+    "name_of_user",
     "open_invitation",
     "open_invitations",
     "pending_invitations",
@@ -163,7 +171,9 @@ __all__ = [
     "reset_password",
     "revoke_access_code",
     "school_access_codes",
+    "school_by_id",
     "school_leads",
+    "school_names",
     "school_users",
     "schools_by_urn",
     "schools_not_joined",

@@ -15,7 +15,7 @@ from elp.accounts.models import (
     School,
     User,
 )
-from elp.errors import ActionRefused, InvalidInput
+from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.folding import fold
 
@@ -116,6 +116,14 @@ def search_schools(school_filter, page=1):
     return schools, user_counts
 
 
+def school_by_id(school_id):
+    """Any school, for ELP admins; NotFound if there is none."""
+    school = db.session.get(School, school_id)
+    if school is None:
+        raise NotFound
+    return school
+
+
 def find_school_by_urn(urn):
     return db.session.scalar(select(School).where(School.urn == (urn or "").strip()))
 
@@ -126,10 +134,30 @@ def schools_by_urn(urns):
     return {school.urn: school for school in schools}
 
 
+def school_names():
+    """Every school's id and name as a subquery (columns `id` and `name`), for other
+    features' queries that show a school's name beside their own rows."""
+    return select(School.id, School.name).subquery()
+
+
 def ids_of_schools_named_like(text):
     """A subquery of the ids of schools whose name contains `text`, whatever the case, for
     other features' admin searches that match on the school's name."""
     return select(School.id).where(func.lower(School.name).like(f"%{text.strip().lower()}%"))
+
+
+def ids_of_schools_found_by(text="", district=""):
+    """A subquery of the ids of schools whose name contains `text`, whatever the case, or
+    whose URN it is, in `district` if one is given: for other features' lists filtered by
+    school."""
+    statement = select(School.id)
+    if text:
+        statement = statement.where(
+            School.name.icontains(text, autoescape=True) | (School.urn == text)
+        )
+    if district:
+        statement = statement.where(School.district == district)
+    return statement
 
 
 def add_school(

@@ -59,6 +59,12 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def name_of_user(user_id):
+    """The full name of the user whose id is `user_id` (a column), as a scalar subquery:
+    for other features' queries that show who did something; None for no user."""
+    return select(User.full_name).where(User.id == user_id).scalar_subquery()
+
+
 def email_in_use(email):
     """True if an open account has this email; a removed colleague's may be opened again."""
     user = find_user_by_email(email)

@@ -1,6 +1,7 @@
 """Offers: categories, writing an offer, its status transitions, what each user may see,
 and moderation by ELP admins.
 
+- `capacity`: the units bookings take from an offer's capacity and give back
 - `category_list`: the categories offers are filed under
 - `details`: what an offer says (OfferDetails), tidied and checked once for the offer form
   and the Offers CSV import alike
@@ -18,6 +19,7 @@ lives in.
 """
 
 from elp.offers.models import DELIVERY_MODES, PER_UNIT, PHASES, UNITS
+from elp.offers.services.capacity import give_back_units, hold_offer, take_units
 from elp.offers.services.category_list import (
     CATEGORY_NAME_MAX,
     add_category,
@@ -75,6 +77,7 @@ from elp.offers.services.reads import (
     offer_by_id,
     offer_for_viewer,
     offer_of_own_school,
+    offer_titles,
     published_at,
     school_offers,
     status_counts,
@@ -119,8 +122,10 @@ __all__ = [
     "create_offer",
     "details_of",
     "ensure_categories",
+    "give_back_units",
     "hidden_offers",
     "hide_offer",
+    "hold_offer",
     "missing_before_publishing",
     "normalise_specialisms",
     "normalise_tag",
@@ -128,6 +133,7 @@ __all__ = [
     "offer_counts_by_category",
     "offer_for_viewer",
     "offer_of_own_school",
+    "offer_titles",
     "parse_capacity",
     "parse_price",
     "people_to_tell",
@@ -136,6 +142,7 @@ __all__ = [
     "school_offers",
     "split_specialisms",
     "status_counts",
+    "take_units",
     "unhide_offer",
     "update_offer",
     "visible_offers_published_between",

@@ -106,7 +106,7 @@ def _title_kept_unique():
 def _set_capacity_within_bookings(offer, capacity):
     """Write the new capacity only if what is booked still fits in it, in one statement.
 
-    An acceptance taking units (`bookings.services.take_units`) does not change the offer's
+    An acceptance taking units (`capacity.take_units`) does not change the offer's
     version, so the edit's compare-and-set alone would let the two together book more than
     the new capacity. This UPDATE is checked against the units booked when it runs, not
     when the form was read; on PostgreSQL it waits for a racing acceptance's row lock, and

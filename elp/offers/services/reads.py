@@ -41,6 +41,12 @@ def published_at(offer_id):
     return db.session.scalar(select(Offer.published_at).where(Offer.id == offer_id))
 
 
+def offer_titles():
+    """Every offer's id and title as a subquery (columns `id` and `title`), for other
+    features' queries that show an offer's title beside their own rows."""
+    return select(Offer.id, Offer.title).subquery()
+
+
 def offer_for_viewer(offer_id, user):
     """The offer a signed-in user may look at, or 404.
 

@@ -337,12 +337,14 @@ def main():
                 seconds, timings = run_phase(port, paths, as_user, options.clients)
                 throughputs[label].append(len(timings) / seconds)
                 latencies[label] += timings
-        print(f"{'Page':28} {'n':>5} {'requests/s':>11} {'median ms':>10} {'p95 ms':>8}")
+        print(f"{'Page':28} {'n':>5} {'requests/s':>11} {'median ms':>10} {'p95 ms':>8}"
+              "  requests/s in each round")
         for label, _, _ in phases:
             print(f"{label:28} {len(latencies[label]):>5} "
                   f"{statistics.median(throughputs[label]):>11.0f} "
                   f"{statistics.median(latencies[label]) * 1000:>10.1f} "
-                  f"{p95(latencies[label]) * 1000:>8.1f}")
+                  f"{p95(latencies[label]) * 1000:>8.1f}  "
+                  + ", ".join(f"{rate:.0f}" for rate in throughputs[label]))
         trivial = throughputs.pop(phases[0][0])
         names = ["Search", "Request page", *(f"Inbox ({size})" for size in inboxes)]
         for label, name in zip(throughputs, names, strict=True):

@@ -24,6 +24,7 @@ from elp.search.index.whoosh_private import read_postings
 CHANGE_CHECK_SECONDS = 0.2  # how often a reader looks for a newer index
 MAX_CACHED_POSTINGS = 4_000_000  # bounds the term cache (about 32 MB)
 PRICE_CHECKPOINT = 512  # price-band sets are cached every this many offers
+MAX_CACHED_STORED = 2_000  # offers whose stored fields are kept (about 4 MB)
 
 
 class Snapshot:
@@ -54,6 +55,7 @@ class Snapshot:
         self._cached_postings = 0
         self._price_order = None
         self._suggestions = {}
+        self._stored = OrderedDict()
 
     def close(self):
         self.searcher.close()
@@ -188,7 +190,18 @@ class Snapshot:
         return self.frequency("words", word) > 0
 
     def stored(self, docnum):
-        return self.searcher.stored_fields(int(docnum))
+        """A document's stored fields (cached, least recently used out: the offers a results
+        page shows are shown again and again, and reading them was a twentieth of a search)."""
+        docnum = int(docnum)
+        fields = self._stored.get(docnum)
+        if fields is not None:
+            self._stored.move_to_end(docnum)
+            return fields
+        fields = self.searcher.stored_fields(docnum)
+        self._stored[docnum] = fields
+        if len(self._stored) > MAX_CACHED_STORED:
+            self._stored.popitem(last=False)
+        return fields
 
 
 K1, B = 1.2, 0.75

@@ -5,15 +5,14 @@ not joined (for a mail merge). A code is shown once, when it is issued; only its
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from elp import audit
 from elp.accounts import tokens
 from elp.accounts.models import DISTRICT_NAMES, SCHOOL_SUSPENDED, AccessCode, School, User
+from elp.accounts.services.access_codes import issue_access_code
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.timeutil import utcnow
@@ -96,22 +95,6 @@ def find_access_codes(code_filter, page=1):
     return codes, users
 
 
-def _new_code(school, admin, now, **audit_details):
-    code = tokens.new_access_code()
-    access_code = AccessCode(
-        school=school,
-        code_hash=tokens.hash_access_code(code),
-        hint=tokens.access_code_hint(code),
-        issued_by_id=admin.id,
-        expires_at=now + timedelta(days=current_app.config["ACCESS_CODE_DAYS"]),
-    )
-    db.session.add(access_code)
-    db.session.flush()
-    audit.record("access_code.issued", access_code, actor=admin, school_id=school.id,
-                 hint=access_code.hint, **audit_details)  # fmt: skip
-    return access_code, code
-
-
 def _withdraw(access_code, admin, now, why):
     access_code.revoked_at = now
     audit.record("access_code.revoked", access_code, actor=admin, school_id=access_code.school_id,
@@ -133,7 +116,7 @@ def reissue_access_code(admin, access_code):
     now = utcnow()
     if status == UNUSED:
         _withdraw(access_code, admin, now, "Reissued")
-    return _new_code(school, admin, now, replaces=access_code.id)
+    return issue_access_code(school, admin, replaces=access_code.id)
 
 
 @dataclass(frozen=True)
@@ -200,6 +183,6 @@ def bulk_issue(admin, district):
         _withdraw(access_code, admin, now, "Replaced by a code issued in bulk")
     # Each code's own audit event says it was issued in bulk for the district.
     issued = [
-        IssuedCode(school, *_new_code(school, admin, now, bulk=district)) for school in schools
+        IssuedCode(school, *issue_access_code(school, admin, bulk=district)) for school in schools
     ]
     return issued

@@ -37,8 +37,9 @@ ACCESS_CODE_PROBLEMS = {
 # Access codes
 
 
-def issue_access_code(school, issued_by=None):
-    """Issue a new access code for a school and return (access code row, the code itself).
+def issue_access_code(school, issued_by=None, **audit_details):
+    """Issue a new access code for a school and return (access code row, the code itself);
+    `audit_details` go on its audit event (what it replaces, the bulk issue it was part of).
 
     The code is returned this once to be shown to the admin; only its hash is stored.
     """
@@ -60,6 +61,7 @@ def issue_access_code(school, issued_by=None):
         actor=issued_by,
         school_id=school.id,
         hint=access_code.hint,
+        **audit_details,
     )
     db.session.flush()
     return access_code, code

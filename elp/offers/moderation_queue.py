@@ -184,12 +184,20 @@ def queue(page=1):
     )
 
 
-def approve(offer, admin):
-    """Take the offer out of the queue: an admin has read it and it may stay as it is."""
+def approve(offer, admin, seen_version):
+    """Take the offer out of the queue: an admin has read it and it may stay as it is.
+
+    `seen_version` is the version of the offer the queue showed the admin: an offer changed
+    since is not approved unread (its school may have edited it in the meantime)."""
     entry = db.session.get(OfferModeration, offer.id)
     if entry is None:
         raise ActionRefused(
             f"‘{offer.title}’ is not awaiting moderation; someone may have approved it already."
+        )
+    if seen_version != offer.version:
+        raise ActionRefused(
+            f"‘{offer.title}’ changed after the queue was shown to you, so it has not been "
+            "approved. Read it again in the queue, then approve it if it may stay."
         )
     audit.record(
         "offer.approved", offer, actor=admin, kind=entry.kind, changed=sorted(entry.changes or {})

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from elp.accounts.decorators import admin_required
 from elp.admin.views import bp
-from elp.bounds import page_number
+from elp.bounds import MAX_ID, page_number, whole_number
 from elp.extensions import db
 from elp.offers import moderation_queue
 from elp.offers.models import PUBLISHED, Offer
@@ -36,7 +36,8 @@ def moderation():
 @admin_required
 def approve_offer(offer_id):
     offer = db.get_or_404(Offer, offer_id)
+    seen_version = whole_number(request.form.get("version"), MAX_ID)
     with unit_of_work():
-        moderation_queue.approve(offer, current_user)
+        moderation_queue.approve(offer, current_user, seen_version)
     flash(f"‘{offer.title}’ has been approved and taken out of the queue", "success")
     return redirect(url_for("admin.moderation"))

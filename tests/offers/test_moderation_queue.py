@@ -45,7 +45,11 @@ def test_an_admin_approves_an_offer_and_it_leaves_the_queue(db, login_as):
     client = login_as(admin)
     assert this_weeks_figures().offers_awaiting_moderation == 1
 
-    response = client.post(f"/admin/moderation/{offer.id}/approve", follow_redirects=True)
+    page = client.get("/admin/moderation").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+
+    response = client.post(f"/admin/moderation/{offer.id}/approve", data={"version": version},
+                           follow_redirects=True)
 
     page = response.get_data(as_text=True)
     assert "‘Phonics catch-up’ has been approved" in page
@@ -55,7 +59,7 @@ def test_an_admin_approves_an_offer_and_it_leaves_the_queue(db, login_as):
     assert (event.actor_id, event.subject_id, event.details["kind"]) == (admin.id, offer.id, "new")
     assert this_weeks_figures().offers_awaiting_moderation == 0
     # Approving it again is refused with a clear message, not a 500.
-    again = client.post(f"/admin/moderation/{offer.id}/approve")
+    again = client.post(f"/admin/moderation/{offer.id}/approve", data={"version": version})
     assert again.status_code == 409
     assert "is not awaiting moderation" in again.get_data(as_text=True)
     assert client.post("/admin/moderation/999999/approve").status_code == 404
@@ -81,6 +85,29 @@ def test_an_edited_offer_comes_back_with_what_changed_since_approval(db, login_a
     assert ["Title", "Maths mastery coaching", "Maths mastery for KS2"] in rows
     assert ["Price", "£300", "£340"] in rows
     assert "Changed on" in card and "and again on" in card
+
+
+def test_an_offer_its_school_changed_after_the_queue_was_shown_is_not_approved_unread(
+    db, login_as, offer_form
+):
+    lead = make_lead()
+    offer = make_offer(lead.school, "Maths mastery coaching", price_pence=30000)
+    admin = login_as(make_admin())
+    page = admin.get("/admin/moderation").get_data(as_text=True)
+    shown_version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    login_as(lead).post(f"/offers/{offer.id}/edit",
+                        data=offer_form(title="Maths mastery coaching", price="900"))  # fmt: skip
+    admin = login_as(make_admin())
+
+    stale = admin.post(f"/admin/moderation/{offer.id}/approve", data={"version": shown_version})
+    unsent = admin.post(f"/admin/moderation/{offer.id}/approve")
+
+    assert stale.status_code == unsent.status_code == 409
+    assert "changed after the queue was shown to you" in stale.get_data(as_text=True)
+    assert offer.id in queued()
+    _db.session.refresh(offer)
+    fresh = admin.post(f"/admin/moderation/{offer.id}/approve", data={"version": offer.version})
+    assert fresh.status_code == 302 and queued() == {}
 
 
 def test_only_published_offers_wait_and_a_hidden_one_waits_again_when_unhidden(db, login_as):

@@ -18,7 +18,9 @@ so for several rounds (`--rounds`), each timing every page in turn, so that a pa
 trivial page it is compared with are measured in the same minutes of a shared machine.
 Prints the median requests/s over the rounds, median and p95 latency for each page, and
 each page's throughput as a share of the trivial page's (the median over the rounds, and
-each round's). Only 127.0.0.1 is contacted.
+each round's). Where /proc is readable it also prints the workers' CPU time per request of
+each page: a steadier figure than requests/s on a shared machine, since the client threads
+and other work do not move it. Only 127.0.0.1 is contacted.
 Targets: PRODUCT.md section 6. Only the smoke run is part of the test run, so a change that
 breaks the benchmark fails the tests; its figures are not a measurement.
 """
@@ -243,6 +245,21 @@ def sign_in(port, email=EMAIL):
     return cookie
 
 
+def server_cpu_seconds(server):
+    """CPU time (user and system) the gunicorn workers have used so far, read from /proc;
+    None where there is no /proc. Unlike requests/s, it does not move with the client threads
+    or with whatever else the machine is doing."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_phase(port, paths, cookie, clients):
     """Send every path once, `clients` at a time; return (seconds, latencies)."""
     latencies, failures, lock = [], [], threading.Lock()
@@ -332,11 +349,16 @@ def main():
         # come from the same minutes of the machine; the medians over rounds are reported.
         throughputs = {label: [] for label, _, _ in phases}
         latencies = {label: [] for label, _, _ in phases}
+        cpu = {label: 0.0 for label, _, _ in phases}
         for _ in range(options.rounds):
             for label, paths, as_user in phases:
+                cpu_before = server_cpu_seconds(server)
                 seconds, timings = run_phase(port, paths, as_user, options.clients)
+                cpu_after = server_cpu_seconds(server)
                 throughputs[label].append(len(timings) / seconds)
                 latencies[label] += timings
+                if cpu_before is not None and cpu_after is not None:
+                    cpu[label] += cpu_after - cpu_before
         print(f"{'Page':28} {'n':>5} {'requests/s':>11} {'median ms':>10} {'p95 ms':>8}"
               "  requests/s in each round")
         for label, _, _ in phases:
@@ -345,6 +367,13 @@ def main():
                   f"{statistics.median(latencies[label]) * 1000:>10.1f} "
                   f"{p95(latencies[label]) * 1000:>8.1f}  "
                   + ", ".join(f"{rate:.0f}" for rate in throughputs[label]))
+        if any(cpu.values()):
+            print("Server CPU per request (both workers, all rounds), as a share of the trivial "
+                  "page's:")
+            for label, _, _ in phases:
+                per_request = cpu[label] / len(latencies[label])
+                share = cpu[phases[0][0]] / cpu[label] if cpu[label] else 0
+                print(f"  {label:28} {per_request * 1000:6.2f} ms  {share:.0%}")
         trivial = throughputs.pop(phases[0][0])
         names = ["Search", "Request page", *(f"Inbox ({size})" for size in inboxes)]
         for label, name in zip(throughputs, names, strict=True):

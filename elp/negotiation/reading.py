@@ -10,15 +10,21 @@ from elp.negotiation.terms import changes_between
 from elp.timeutil import utcnow
 
 
-def mark_read(support_request, school_id):
-    """Record that the school has seen the request as it is now. Seeing nothing new since its
-    last reading writes nothing, so opening a request takes no write lock; otherwise an
-    upsert, so two of its users opening the page at once both succeed."""
-    read_at = db.session.scalar(
+def last_read_at(support_request, school_id):
+    """When the school last read the request; None if it never has."""
+    return db.session.scalar(
         select(RequestRead.read_at).where(
             RequestRead.request_id == support_request.id, RequestRead.school_id == school_id
         )
     )
+
+
+def mark_read(support_request, school_id, read_at):
+    """Record that the school has seen the request as it is now; `read_at` is its last
+    reading (None if it has never read the request), as services.request_and_reading loads it
+    with the request. Seeing nothing new since writes nothing, so opening a request takes no
+    write lock; otherwise an upsert, so two of its users opening the page at once both
+    succeed."""
     if read_at is not None and read_at >= support_request.last_activity_at:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite

@@ -8,14 +8,14 @@ the view carries out each user action in one `unit_of_work()`.
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from elp import audit
 from elp.bookings.services import book
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.negotiation.models import Message, Proposal, RequestStatus, SupportRequest
+from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
@@ -58,6 +58,26 @@ def request_for_user(request_id, user):
     if support_request is None or party_of_school(support_request, user.school_id) is None:
         raise NotFound()
     return support_request
+
+
+def request_and_reading(request_id, user):
+    """The request, as request_for_user gives it, and when the user's school last read it
+    (None if it never has), in one query: the request page records each reading."""
+    row = db.session.execute(
+        select(SupportRequest, RequestRead.read_at)
+        .outerjoin(
+            RequestRead,
+            and_(
+                RequestRead.request_id == SupportRequest.id,
+                RequestRead.school_id == user.school_id,
+            ),
+        )
+        .where(SupportRequest.id == request_id)
+        .options(*_REQUEST_PAGE_LOADING)
+    ).first()
+    if row is None or party_of_school(row[0], user.school_id) is None:
+        raise NotFound()
+    return row
 
 
 def party_of_school(support_request, school_id):
@@ -151,7 +171,7 @@ def start_request(offer, user, need, terms):
     _record_activity(support_request, user.school_id, now)
     db.session.flush()
     audit.record("request.sent", support_request, actor=user, offer_id=offer.id)
-    mark_read(support_request, user.school_id)
+    mark_read(support_request, user.school_id, read_at=None)  # a new request: never read
     _tell(
         support_request,
         offer.school_id,

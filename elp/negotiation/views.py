@@ -55,16 +55,17 @@ def new(offer_id):
 @bp.get("/requests/<int:request_id>")
 @school_user_required
 def show(request_id):
-    support_request = services.request_for_user(request_id, current_user)
-    return _show(support_request, MessageForm())
+    support_request, read_at = services.request_and_reading(request_id, current_user)
+    return _show(support_request, MessageForm(), read_at)
 
 
-def _show(support_request, message_form):
+def _show(support_request, message_form, read_at):
+    """The request page; `read_at` is when the school last read the request (None: never)."""
     party = services.party_for(support_request, current_user)
     # Rendered before the commit that records the reading, so the request and its timeline
     # are read once, in the same transaction.
     with unit_of_work():
-        reading.mark_read(support_request, current_user.school_id)
+        reading.mark_read(support_request, current_user.school_id, read_at)
         return render_template(
             "negotiation/show.html",
             support_request=support_request,
@@ -156,7 +157,7 @@ def send_message(request_id):
         "Your message has been sent",
     ):
         return redirect(url_for(".show", request_id=request_id, _anchor="messages"))
-    return _show(support_request, form)
+    return _show(support_request, form, reading.last_read_at(support_request, current_user.school_id))
 
 
 def _request_allowing(request_id, action):

@@ -1,7 +1,10 @@
 """Public pages, and the confirmation page destructive actions share, pass axe-core in real
 Chromium, with the site's stylesheet and scripts."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_member, make_offer
 
@@ -20,7 +23,7 @@ def test_accessibility_statement_is_accessible(page, live_server, assert_accessi
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Accessibility").click()
 
-    assert page.url == live_server.url + "/accessibility"
+    expect(page).to_have_url(live_server.url + "/accessibility")
     assert_accessible(page)
 
 
@@ -33,7 +36,7 @@ def test_each_page_about_the_service_is_accessible(page, live_server, assert_acc
     page.goto(live_server.url + "/")
     page.get_by_role("contentinfo").get_by_role("link", name=link).click()
 
-    assert page.url == live_server.url + path
+    expect(page).to_have_url(live_server.url + path)
     assert_accessible(page)
 
 
@@ -103,8 +106,9 @@ def test_the_admin_reports_and_audit_log_are_accessible(
     page.get_by_role("group", name="End date").get_by_label("Month").fill("6")
     page.get_by_role("group", name="End date").get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Show figures").click()
-    assert page.title().startswith("Error: ")
-    assert page.locator(".govuk-error-summary").is_visible()
+    # expect() waits for the page the click loads; a bare check could read the old one.
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -117,11 +121,11 @@ def test_a_confirmation_page_is_accessible_and_works_without_javascript(
     sign_in_with_browser(page, "sam@oak.example", PASSWORD)
     page.goto(f"{live_server.url}/offers/{offer.id}")
     page.get_by_role("link", name="Archive offer").click()
-    assert page.get_by_role("heading", name="Are you sure you want to archive").is_visible()
+    expect(page.get_by_role("heading", name="Are you sure you want to archive")).to_be_visible()
     assert_accessible(page)
 
     # Without JavaScript the same page asks, and its button archives the offer.
     sign_in_with_browser(page_without_javascript, "sam@oak.example", PASSWORD)
     page_without_javascript.goto(f"{live_server.url}/offers/{offer.id}/archive")
     page_without_javascript.get_by_role("button", name="Archive offer").click()
-    assert page_without_javascript.get_by_text("Your offer has been archived").is_visible()
+    expect(page_without_javascript.get_by_text("Your offer has been archived")).to_be_visible()

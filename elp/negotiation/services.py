@@ -12,7 +12,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from elp import audit
-from elp.bookings.services import book
+from elp.bookings.services import book, booking_of_request
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
@@ -50,19 +50,14 @@ _REQUEST_PAGE_LOADING = (
 
 def request_for_user(request_id, user):
     """The request with this id if the user's school is a party to it; anyone else: NotFound."""
-    support_request = db.session.scalar(
-        select(SupportRequest)
-        .where(SupportRequest.id == request_id)
-        .options(*_REQUEST_PAGE_LOADING)
-    )
-    if support_request is None or party_of_school(support_request, user.school_id) is None:
-        raise NotFound()
+    support_request, _ = request_and_reading(request_id, user)
     return support_request
 
 
 def request_and_reading(request_id, user):
-    """The request, as request_for_user gives it, and when the user's school last read it
-    (None if it never has), in one query: the request page records each reading."""
+    """The request, if the user's school is a party to it (anyone else: NotFound), and when
+    that school last read it (None if it never has), in one query: the request page records
+    each reading."""
     row = db.session.execute(
         select(SupportRequest, RequestRead.read_at)
         .outerjoin(
@@ -78,6 +73,13 @@ def request_and_reading(request_id, user):
     if row is None or party_of_school(row[0], user.school_id) is None:
         raise NotFound()
     return row
+
+
+def booking_of(support_request):
+    """The booking an agreed request became, or None (without a query for any other)."""
+    if support_request.status != RequestStatus.AGREED:
+        return None
+    return booking_of_request(support_request)
 
 
 def party_of_school(support_request, school_id):

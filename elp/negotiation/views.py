@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
-from elp.bookings import services as bookings
 from elp.bounds import MAX_ID, whole_number
 from elp.errors import InvalidInput
 from elp.negotiation import reading, services
@@ -78,9 +77,7 @@ def _show(support_request, message_form, read_at):
 
 
 def _booking_link(support_request):
-    if support_request.status != "agreed":  # only an agreed request became a booking
-        return None
-    booking = bookings.booking_of_request(support_request)
+    booking = services.booking_of(support_request)
     return url_for("bookings.show", booking_id=booking.id) if booking else None
 
 

@@ -9,7 +9,7 @@ the view carries out each user action in one `unit_of_work()`.
 from datetime import timedelta
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from elp import audit
 from elp.bookings.services import book, booking_of_request
@@ -35,16 +35,14 @@ NOTIFICATION_TEXT_MAX = 200
 # --- Who may see a request ----------------------------------------------------------------
 
 
-# Who wrote each proposal and message is joined onto its own query: one query for the
-# proposals and one for the messages, not one more for each relationship, which was a third
-# of the request page's time. The offer comes with the request. Built once: making loader
-# options anew on every page was a twentieth of its time.
-_REQUEST_PAGE_LOADING = (
+# The request page shows the offer, both schools and who asked: joined onto the request's
+# own query. Its proposals and messages, with who wrote each, are read by reading.timeline.
+# Built once: making loader options anew on every page was a twentieth of its time.
+_REQUEST_LOADING = (
     joinedload(SupportRequest.offer),
-    selectinload(SupportRequest.proposals).joinedload(Proposal.author_school),
-    selectinload(SupportRequest.proposals).joinedload(Proposal.author),
-    selectinload(SupportRequest.messages).joinedload(Message.author_school),
-    selectinload(SupportRequest.messages).joinedload(Message.author),
+    joinedload(SupportRequest.seeking_school),
+    joinedload(SupportRequest.offering_school),
+    joinedload(SupportRequest.requested_by),
 )
 
 
@@ -68,7 +66,7 @@ def request_and_reading(request_id, user):
             ),
         )
         .where(SupportRequest.id == request_id)
-        .options(*_REQUEST_PAGE_LOADING)
+        .options(*_REQUEST_LOADING)
     ).first()
     if row is None or party_of_school(row[0], user.school_id) is None:
         raise NotFound()

@@ -65,12 +65,13 @@ def _show(support_request, message_form, read_at):
     # are read once, in the same transaction.
     with unit_of_work():
         reading.mark_read(support_request, current_user.school_id, read_at)
+        timeline = reading.timeline(support_request)  # first: it reads the proposals too
         return render_template(
             "negotiation/show.html",
             support_request=support_request,
             party=party,
             actions={t.action: t for t in services.available_actions(support_request, party)},
-            timeline=reading.timeline(support_request),
+            timeline=timeline,
             booking_link=_booking_link(support_request),
             form=message_form,
         )

@@ -288,8 +288,19 @@ def test_the_timeline_marks_what_each_proposal_changed(schools):
                          good_terms(quantity=3, delivery_mode="online"),
                          support_request.latest_proposal.id)  # fmt: skip
     entries = reading.timeline(support_request)
-    assert [kind for kind, _, _ in entries] == ["proposal", "message", "proposal"]
+    assert [entry.kind for entry in entries] == ["proposal", "message", "proposal"]
     first = support_request.proposals[0]
-    assert changes_between(None, first) == set()
-    assert {"quantity", "total_pence", "delivery_mode"} <= entries[2][2]
-    assert "price_pence" not in entries[2][2]
+    assert changes_between(None, first) == set() == entries[0].changed
+    assert {"quantity", "total_pence", "delivery_mode"} <= entries[2].changed
+    assert "price_pence" not in entries[2].changed
+
+
+def test_the_timeline_names_who_sent_each_entry_and_from_which_school(schools):
+    support_request = make_request(schools.offer, author=schools.seeking_member)
+    with unit_of_work():
+        services.send_message(support_request, schools.offering_member, "Tuesdays?")
+    entries = reading.timeline(support_request)
+    assert [(entry.school_name, entry.author_name) for entry in entries] == [
+        (schools.seeking.name, schools.seeking_member.full_name),
+        (schools.offering.name, schools.offering_member.full_name),
+    ]

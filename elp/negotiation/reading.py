@@ -23,14 +23,15 @@ def last_read_at(support_request, school_id):
     )
 
 
-def mark_read(support_request, school_id, read_at):
-    """Record that the school has seen the request as it is now; `read_at` is its last
-    reading (None if it has never read the request), as services.request_and_reading loads it
-    with the request. Seeing nothing new since writes nothing, so opening a request takes no
-    write lock; otherwise an upsert, so two of its users opening the page at once both
-    succeed."""
-    if read_at is not None and read_at >= support_request.last_activity_at:
-        return
+def has_news(support_request, read_at):
+    """Whether the request changed since the school last read it (`read_at`; None: never
+    read, as services.request_and_reading loads it with the request)."""
+    return read_at is None or read_at < support_request.last_activity_at
+
+
+def mark_read(support_request, school_id):
+    """Record that the school has seen the request as it is now: an upsert, so two of its
+    users opening the page at once both succeed."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     statement = dialect.insert(RequestRead).values(

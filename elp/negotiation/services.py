@@ -171,7 +171,7 @@ def start_request(offer, user, need, terms):
     _record_activity(support_request, user.school_id, now)
     db.session.flush()
     audit.record("request.sent", support_request, actor=user, offer_id=offer.id)
-    mark_read(support_request, user.school_id, read_at=None)  # a new request: never read
+    mark_read(support_request, user.school_id)
     _tell(
         support_request,
         offer.school_id,

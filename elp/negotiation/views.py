@@ -61,20 +61,22 @@ def show(request_id):
 def _show(support_request, message_form, read_at):
     """The request page; `read_at` is when the school last read the request (None: never)."""
     party = services.party_for(support_request, current_user)
-    # Rendered before the commit that records the reading, so the request and its timeline
-    # are read once, in the same transaction.
-    with unit_of_work():
-        reading.mark_read(support_request, current_user.school_id, read_at)
-        timeline = reading.timeline(support_request)  # first: it reads the proposals too
-        return render_template(
-            "negotiation/show.html",
-            support_request=support_request,
-            party=party,
-            actions={t.action: t for t in services.available_actions(support_request, party)},
-            timeline=timeline,
-            booking_link=_booking_link(support_request),
-            form=message_form,
-        )
+    timeline = reading.timeline(support_request)  # first: it reads the proposals too
+    page = render_template(
+        "negotiation/show.html",
+        support_request=support_request,
+        party=party,
+        actions={t.action: t for t in services.available_actions(support_request, party)},
+        timeline=timeline,
+        booking_link=_booking_link(support_request),
+        form=message_form,
+    )
+    # Only news is recorded: opening an unchanged request writes nothing and commits
+    # nothing, so its readers never queue for SQLite's one write lock.
+    if reading.has_news(support_request, read_at):
+        with unit_of_work():
+            reading.mark_read(support_request, current_user.school_id)
+    return page
 
 
 def _booking_link(support_request):

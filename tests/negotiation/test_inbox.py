@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from elp.extensions import db as _db
 from elp.negotiation import inbox
@@ -113,9 +114,20 @@ def test_opening_a_request_with_nothing_new_writes_nothing(client, login_as, har
     login_as(member)
 
     def open_the_request():
-        with statements_run(_db.engine) as statements:
-            assert client.get(f"/requests/{request.id}").status_code == 200
-        return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+        commits = []
+
+        def note(connection):
+            commits.append(connection)
+
+        event.listen(_db.engine, "commit", note)
+        try:
+            with statements_run(_db.engine) as statements:
+                assert client.get(f"/requests/{request.id}").status_code == 200
+        finally:
+            event.remove(_db.engine, "commit", note)
+        writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+        assert len(commits) == len(writes), "a commit for each reading written, and only then"
+        return writes
 
     assert len(open_the_request()) == 1  # the first reading
     first_read = _db.session.scalar(_db.select(RequestRead.read_at))

@@ -270,11 +270,12 @@ def test_only_the_two_schools_can_load_a_request(schools):
 def test_reading_a_request_twice_keeps_one_row_with_the_later_time(schools):
     support_request = make_request(schools.offer, author=schools.seeking_member)
     with unit_of_work():
-        reading.mark_read(support_request, schools.offering.id, None)
+        reading.mark_read(support_request, schools.offering.id)
     first = _db.session.get(RequestRead, (support_request.id, schools.offering.id)).read_at
     support_request.last_activity_at = utcnow()  # something new to read
+    assert reading.has_news(support_request, first)
     with unit_of_work():
-        reading.mark_read(support_request, schools.offering.id, first)
+        reading.mark_read(support_request, schools.offering.id)
     _db.session.expire_all()
     rows = _db.session.query(RequestRead).all()
     assert len(rows) == 1 and rows[0].read_at >= first

@@ -55,11 +55,13 @@ def new(offer_id):
 @school_user_required
 def show(request_id):
     support_request, read_at = services.request_and_reading(request_id, current_user)
-    return _show(support_request, MessageForm(), read_at)
+    return _show(support_request, read_at)
 
 
-def _show(support_request, message_form, read_at):
-    """The request page; `read_at` is when the school last read the request (None: never)."""
+def _show(support_request, read_at, message_form=None):
+    """The request page; `read_at` is when the school last read the request (None: never).
+    `message_form` is a message sent back with its errors; the page writes out an empty
+    message box itself (making a form for it was a twentieth of the page's time)."""
     party = services.party_for(support_request, current_user)
     timeline = reading.timeline(support_request)  # first: it reads the proposals too
     page = render_template(
@@ -157,7 +159,7 @@ def send_message(request_id):
         "Your message has been sent",
     ):
         return redirect(url_for(".show", request_id=request_id, _anchor="messages"))
-    return _show(support_request, form, reading.last_read_at(support_request, current_user.school_id))
+    return _show(support_request, reading.last_read_at(support_request, current_user.school_id), form)
 
 
 def _request_allowing(request_id, action):

@@ -201,6 +201,7 @@ def test_messages_run_alongside_and_bad_ones_are_refused(client, login_as, schoo
     assert twice.status_code == 200 and "You have already sent this message" in twice.text
     too_long = client.post(url, data={"body": "x" * 5001})
     assert "<title>Error: " in too_long.text and "5,000 characters or fewer" in too_long.text
+    assert f">{'x' * 5001}</textarea>" in too_long.text  # what was typed is kept
     empty = client.post(url, data={"body": ""})
     assert "Enter your message" in empty.text
     assert _db.session.query(Message).count() == 1

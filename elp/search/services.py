@@ -170,8 +170,10 @@ def _origin(school):
 
 
 def _hit(fields, distance_metres, terms):
-    plain_description = plain_text(fields["description"])
-    snippet = index.snippet(plain_description, terms) or index.snippet(fields["summary"], terms)
+    description = fields.get("snippet_text")
+    if description is None:  # an index written before snippet_text was stored
+        description = index.plain_text(fields["description"])
+    snippet = index.snippet(description, terms) or index.snippet(fields["summary"], terms)
     return Hit(
         offer_id=int(fields["offer_id"]),
         title=fields["title"],
@@ -183,17 +185,6 @@ def _hit(fields, distance_metres, terms):
         unit=fields["unit"],
         distance_metres=distance_metres,
     )
-
-
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
-_MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
-
-
-def plain_text(markdown):
-    """Markdown reduced to its words, for snippets."""
-    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
-    return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
 
 
 def _did_you_mean(q, corrected):

@@ -1,5 +1,6 @@
 """Snippets: a passage of an offer's text around what was found, with the matches marked."""
 
+import re
 from functools import lru_cache
 from itertools import compress, count
 
@@ -9,6 +10,22 @@ from elp.search.index.analysis import WORD, everyday_word, phrases_of, stem_of, 
 
 SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 1500  # look for matches this far into a description, no further
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
+_MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
+
+
+def plain_text(markdown):
+    """Markdown reduced to its words, for snippets."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
+    return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
+
+
+def snippet_text(markdown):
+    """What snippets are taken from: the words of a description, as far as a snippet looks."""
+    return plain_text(markdown)[:SNIPPET_SCAN_CHARS]
 
 
 @lru_cache(maxsize=4)

@@ -170,8 +170,10 @@ def _origin(school):
 
 
 def _hit(fields, distance_metres, terms):
-    plain_description = plain_text(fields["description"])
-    snippet = index.snippet(plain_description, terms) or index.snippet(fields["summary"], terms)
+    description = fields.get("snippet_text")
+    if description is None:  # an index written before snippet_text was stored
+        description = index.plain_text(fields["description"])
+    snippet = index.snippet(description, terms) or index.snippet(fields["summary"], terms)
     return Hit(
         offer_id=int(fields["offer_id"]),
         title=fields["title"],
@@ -183,17 +185,6 @@ def _hit(fields, distance_metres, terms):
         unit=fields["unit"],
         distance_metres=distance_metres,
     )
-
-
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
-_MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
-
-
-def plain_text(markdown):
-    """Markdown reduced to its words, for snippets."""
-    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
-    return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
 
 
 def _did_you_mean(q, corrected):
@@ -209,6 +200,22 @@ def _did_you_mean(q, corrected):
 
 LOG_MERGE_SECONDS = 30
 
+# Plain statements, not loaded objects, and built once with bound parameters: every search
+# page writes here, and building the statements took longer than running them.
+_search_log = SearchLog.__table__
+_LATEST_SEARCH = (
+    db.select(_search_log.c.id, _search_log.c.query, _search_log.c.filters)
+    .where(
+        _search_log.c.school_id == db.bindparam("school_id"),
+        _search_log.c.source == db.bindparam("source"),
+        _search_log.c.searched_at >= db.bindparam("since"),
+    )
+    .order_by(_search_log.c.id.desc())
+    .limit(1)
+)
+_REFINE_SEARCH = _search_log.update().where(_search_log.c.id == db.bindparam("log_id"))
+_LOG_SEARCH = _search_log.insert()
+
 
 def log_search(request, result_count, school=None, source="page"):
     """Record a search for the unmet-demand report: the school, never the user.
@@ -223,32 +230,28 @@ def log_search(request, result_count, school=None, source="page"):
     filters = request.filters()
     school_id = school.id if school is not None else None
     now = utcnow()
-    # Plain statements, not loaded objects: every search page writes here, and loading and
-    # flushing an object cost more than the search itself.
     latest = None
     if school_id is not None:
         latest = db.session.execute(
-            db.select(SearchLog.id, SearchLog.query, SearchLog.filters)
-            .where(
-                SearchLog.school_id == school_id,
-                SearchLog.source == source,
-                SearchLog.searched_at >= now - timedelta(seconds=LOG_MERGE_SECONDS),
-            )
-            .order_by(SearchLog.id.desc())
-            .limit(1)
+            _LATEST_SEARCH,
+            {
+                "school_id": school_id,
+                "source": source,
+                "since": now - timedelta(seconds=LOG_MERGE_SECONDS),
+            },
         ).first()
     if latest is not None and latest.filters == filters and _refines(latest.query, query):
         db.session.execute(
-            db.update(SearchLog)
-            .where(SearchLog.id == latest.id)
-            .values(query=query, result_count=result_count, searched_at=now)
+            _REFINE_SEARCH,
+            {"log_id": latest.id, "query": query, "result_count": result_count, "searched_at": now},
         )
     else:
         db.session.execute(
-            db.insert(SearchLog).values(
-                school_id=school_id, query=query, filters=filters,
-                result_count=result_count, source=source, searched_at=now,
-            )
+            _LOG_SEARCH,
+            {
+                "school_id": school_id, "query": query, "filters": filters,
+                "result_count": result_count, "source": source, "searched_at": now,
+            },
         )
 
 

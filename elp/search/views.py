@@ -37,6 +37,7 @@ def search():
         sorts=[(key, SORT_LABELS[key]) for key in SORTS],
         facets=_facets(results),
         last_page_href=_search_url(search_request, page=results.pages),
+        offer_href_start=_offer_href_start(),
         offer_link_query=_offer_link_query(search_request, results),
     )
     with unit_of_work():
@@ -69,6 +70,12 @@ def _facets(results):
         ]
         for name, values in filter_values().items()
     }
+
+
+def _offer_href_start():
+    """Each offer link up to its offer id ("/offers/"): built once, as a url_for for every
+    result was a sixth of what the results list cost to render."""
+    return url_for("offers.show", offer_id=0).removesuffix("0")
 
 
 def _offer_link_query(search_request, results):

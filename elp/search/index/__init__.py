@@ -53,7 +53,7 @@ from elp.search.index.snapshot import (
     offer_ids,
     reader_for,
 )
-from elp.search.index.snippets import snippet
+from elp.search.index.snippets import plain_text, snippet, snippet_text
 from elp.search.index.writing import (
     WRITE_TIMEOUT_SECONDS,
     IndexBusy,
@@ -89,12 +89,14 @@ __all__ = [
     "delete_offer",
     "document_count",
     "offer_ids",
+    "plain_text",
     "read_state",
     "reader_for",
     "schema",
     "search",
     "seed_synonym_table",
     "snippet",
+    "snippet_text",
     "stems",
     "synonym_groups",
     "synonym_phrases",

@@ -99,12 +99,9 @@ def _search(snapshot, text, filters, facet_values, sort, offset, limit, origin):
 
     docnums = _order(snapshot, selected, scores, sort if has_text or sort != "relevance" else "newest",
                      offset + limit, origin)
-    hits = []
-    for docnum in docnums[offset : offset + limit]:
-        distance = None
-        if origin is not None:
-            distance = _distance(snapshot, docnum, origin)
-        hits.append((snapshot.stored(docnum), distance))
+    page = docnums[offset : offset + limit]
+    distances = [None] * len(page) if origin is None else _page_distances(snapshot, page, origin)
+    hits = [(snapshot.stored(docnum), distance) for docnum, distance in zip(page, distances)]
     return Found(total, hits, facets, with_capacity, without, corrected, highlight_terms)
 
 
@@ -234,6 +231,7 @@ def _distances(snapshot, docnums, origin):
     return metres
 
 
-def _distance(snapshot, docnum, origin):
-    metres = _distances(snapshot, np.array([docnum]), origin)[0]
-    return None if math.isinf(metres) else float(metres)
+def _page_distances(snapshot, docnums, origin):
+    """Each document's distance in metres, None where unknown: for a page at once, as one
+    array operation per page costs what one per result did."""
+    return [None if math.isinf(metres) else float(metres) for metres in _distances(snapshot, docnums, origin)]

@@ -44,7 +44,10 @@ def schema(synonyms=None):
         length=_number(),
         title=STORED,
         summary=STORED,
-        description=STORED,
+        # The description's words for snippets, read with every result: Markdown reduced
+        # once, when written, not for each result shown. (Generations written before this
+        # field store the Markdown as `description`; see writing.py.)
+        snippet_text=STORED,
         school_name=STORED,
         school_district=STORED,
         unit=STORED,

@@ -1,6 +1,8 @@
 """Snippets: a passage of an offer's text around what was found, with the matches marked."""
 
+import re
 from functools import lru_cache
+from itertools import compress, count
 
 from markupsafe import Markup, escape
 
@@ -8,6 +10,22 @@ from elp.search.index.analysis import WORD, everyday_word, phrases_of, stem_of, 
 
 SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 1500  # look for matches this far into a description, no further
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
+_MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
+
+
+def plain_text(markdown):
+    """Markdown reduced to its words, for snippets."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
+    return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
+
+
+def snippet_text(markdown):
+    """What snippets are taken from: the words of a description, as far as a snippet looks."""
+    return plain_text(markdown)[:SNIPPET_SCAN_CHARS]
 
 
 @lru_cache(maxsize=4)
@@ -39,31 +57,37 @@ def snippet(text, terms):
     found = [position for position in map(lowered.find, prefixes) if position >= 0]
     if not found:
         return ""
-    window = max(0, min(found) - 80), min(found) + SNIPPET_CHARS + 80
-    return _marked(text, terms, phrases, *window) or _marked(text, terms, phrases, 0, len(text))
+    window_start, window_end = max(0, min(found) - 80), min(found) + SNIPPET_CHARS + 80
+    marked = _marked(text, terms, phrases, window_start, window_end)
+    if marked or (window_start == 0 and window_end >= len(text)):  # the whole text was read
+        return marked
+    return _marked(text, terms, phrases, 0, len(text))
 
 
 def _marked(text, terms, phrases, window_start, window_end):
-    words = [
-        (window_start + m.start(), window_start + m.end(), stem_of(m.group()))
-        for m in WORD.finditer(text[window_start:window_end])
-    ]
-    words = [word for word in words if word[2] is not None]  # stop words never match
-    spans = []
-    i = 0
-    while i < len(words):
-        stem = words[i][2]
+    passage = text[window_start:window_end]
+    # Words, stems and the words that can start a match are found in bulk (map, filter,
+    # compress): stemming and testing each word in a Python loop was most of the time a
+    # results page spent on its snippets.
+    matches = list(WORD.finditer(passage))
+    all_stems = list(map(stem_of, WORD.findall(passage)))
+    kept = list(compress(matches, all_stems))  # stop words (stem None, no stem is "") never match
+    stems = list(filter(None, all_stems))
+    starts = set(terms).union(phrases)
+    spans, next_free = [], 0
+    for i in compress(count(), map(starts.__contains__, stems)):
+        if i < next_free:  # inside a phrase already marked
+            continue
+        stem = stems[i]
         size = 1 if stem in terms else 0
-        word = text[words[i][0] : words[i][1]]
+        word = kept[i].group()
         for key in phrases.get(stem, ()):
-            if tuple(w[2] for w in words[i : i + len(key)]) == key and not everyday_word(key, word):
+            if tuple(stems[i : i + len(key)]) == key and not everyday_word(key, word):
                 size = len(key)
                 break
         if size:
-            spans.append((words[i][0], words[i + size - 1][1]))
-            i += size
-        else:
-            i += 1
+            spans.append((window_start + kept[i].start(), window_start + kept[i + size - 1].end()))
+            next_free = i + size
     if not spans:
         return ""
     start = max(0, spans[0][0] - 60)
@@ -72,14 +96,15 @@ def _marked(text, terms, phrases, window_start, window_end):
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > spans[0][1] else end
-    parts, position = [], start
+    # One Markup at the end, from escaped pieces: a Markup per piece cost as much again.
+    parts, position = ["… " if start else ""], start
     for span_start, span_end in spans:
         if span_start < start or span_end > end:
             continue
-        parts.append(escape(text[position:span_start]))
-        parts.append(Markup('<mark class="elp-highlight">%s</mark>') % text[span_start:span_end])
+        parts += (
+            escape(text[position:span_start]),
+            '<mark class="elp-highlight">', escape(text[span_start:span_end]), "</mark>",
+        )
         position = span_end
-    parts.append(escape(text[position:end]))
-    return Markup("").join(
-        [Markup("… ") if start else Markup("")] + parts + [Markup(" …") if end < len(text) else Markup("")]
-    )
+    parts += (escape(text[position:end]), " …" if end < len(text) else "")
+    return Markup("".join(parts))

@@ -8,6 +8,7 @@ from whoosh.index import LockError
 from elp.search.index.analysis import weighted
 from elp.search.index.schema import ALL_DISTRICTS, NO_VALUE, VOCABULARY_ID
 from elp.search.index.snapshot import reader_for
+from elp.search.index.snippets import snippet_text
 from elp.search.index.whoosh_private import segment_count
 
 WRITE_TIMEOUT_SECONDS = 10.0
@@ -54,7 +55,7 @@ def writing(directory, name=None, timeout=WRITE_TIMEOUT_SECONDS, merge=None, pro
 
 
 def write_document(writer, document):
-    writer.update_document(**_whoosh_fields(document))
+    writer.update_document(**_whoosh_fields(document, writer.schema))
 
 
 def add_document(writer, document, vocabulary):
@@ -63,7 +64,7 @@ def add_document(writer, document, vocabulary):
     Its spelling words go into `vocabulary` (a set) instead of the document: written once
     with add_vocabulary, they cost a fraction of writing them with every offer.
     """
-    fields = _whoosh_fields(document)
+    fields = _whoosh_fields(document, writer.schema)
     vocabulary.update(fields.pop("words").lower().split())
     writer.add_document(**fields)
 
@@ -77,7 +78,10 @@ def delete_offer(writer, offer_id):
     writer.delete_by_term("offer_id", str(offer_id))
 
 
-def _whoosh_fields(document):
+def _whoosh_fields(document, schema):
+    """The document's fields that `schema` has: a generation written before a field was
+    added lacks it, Whoosh refuses a field its schema lacks, and such a generation is
+    written as it was until it is rebuilt (`elp reindex`)."""
     price = document["price_pence"]
     fields = {
         "offer_id": str(document["offer_id"]),
@@ -96,13 +100,14 @@ def _whoosh_fields(document):
         "length": sum(int(weight) * len(text.split()) for weight, text in document["weighted_text"]),
         "title": document["title"],
         "summary": document["summary"],
-        "description": document["description"],
+        "snippet_text": snippet_text(document["description"]),
+        "description": document["description"],  # only generations older than snippet_text keep it
         "school_name": document["school_name"],
         "school_district": document["school_district"],
         "unit": document["unit"],
         "price_pence": price,
     }
-    return fields
+    return {name: value for name, value in fields.items() if name in schema}
 
 
 def _or_no_value(value):

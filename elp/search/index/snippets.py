@@ -2,7 +2,6 @@
 
 import re
 from functools import lru_cache
-from itertools import compress, count
 
 from markupsafe import Markup, escape
 
@@ -66,16 +65,19 @@ def snippet(text, terms):
 
 def _marked(text, terms, phrases, window_start, window_end):
     passage = text[window_start:window_end]
-    # Words, stems and the words that can start a match are found in bulk (map, filter,
-    # compress): stemming and testing each word in a Python loop was most of the time a
-    # results page spent on its snippets.
-    matches = list(WORD.finditer(passage))
-    all_stems = list(map(stem_of, WORD.findall(passage)))
-    kept = list(compress(matches, all_stems))  # stop words (stem None, no stem is "") never match
-    stems = list(filter(None, all_stems))
+    # Stems found in bulk (map), stop words (stem None) left out, and only the words that can
+    # start a match looked at: stemming and testing each word in the loop was most of the
+    # time a results page spent on its snippets.
+    words = [
+        (match, stem)
+        for match, stem in zip(WORD.finditer(passage), map(stem_of, WORD.findall(passage)))
+        if stem
+    ]
+    kept = [match for match, _ in words]
+    stems = [stem for _, stem in words]
     starts = set(terms).union(phrases)
     spans, next_free = [], 0
-    for i in compress(count(), map(starts.__contains__, stems)):
+    for i in [i for i, stem in enumerate(stems) if stem in starts]:
         if i < next_free:  # inside a phrase already marked
             continue
         stem = stems[i]

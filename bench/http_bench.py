@@ -12,10 +12,11 @@ negotiation with a third offering school made through the services as schools ma
 each lead in once through the sign-in form, then sends a fixed number of requests from a few
 client threads on this machine: first to the accessibility statement, then to the search
 results page with search_bench.py's seeded mix of queries and filters, then to the
-negotiation's request page (as the seeking school, which records its reading each time, as a
-real visit does), then to each lead's Requests inbox (a page of 25 rows at most). It does
-so for several rounds (`--rounds`), each timing every page in turn, so that a page and the
-trivial page it is compared with are measured in the same minutes of a shared machine.
+negotiation's request page (as the seeking school: the first visit records its reading;
+later ones find nothing new and write nothing, as real visits do), then to each lead's
+Requests inbox (a page of 25 rows at most). It does so for several rounds (`--rounds`), each
+timing every page in turn, so that a page and the trivial page it is compared with are
+measured in the same minutes of a shared machine.
 Prints the median requests/s over the rounds, median and p95 latency for each page, and
 each page's throughput as a share of the trivial page's (the median over the rounds, and
 each round's). Where /proc is readable it also prints the workers' CPU time per request of

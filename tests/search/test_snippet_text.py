@@ -2,11 +2,11 @@
 index written before they were stored still shows its snippets until it is rebuilt."""
 
 import numpy as np
-from factories import make_offer
 
 from elp.search import index, sync
 from elp.search.index import generations
 from elp.search.services import SearchRequest, search_offers
+from tests.factories import make_offer
 
 DESCRIPTION = "## How we help\n\n**Phonics** for [early readers](https://example.org), _every_ week."
 SNIPPET = 'How we help <mark class="elp-highlight">Phonics</mark> for early readers, every week.'

@@ -13,13 +13,14 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 import numpy as np
+import whoosh.searching  # noqa: F401 (Whoosh imports it at the first search, slowing it)
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from elp.search.index.analysis import TITLE_MARK, stem_of, use_synonym_table
 from elp.search.index.generations import IndexDirectory
 from elp.search.index.schema import NO_VALUE, VOCABULARY_ID
-from elp.search.index.whoosh_private import read_postings
+from elp.search.index.whoosh_private import read_numeric_column, read_postings
 
 CHANGE_CHECK_SECONDS = 0.2  # how often a reader looks for a newer index
 MAX_CACHED_POSTINGS = 4_000_000  # bounds the term cache (about 32 MB)
@@ -67,9 +68,8 @@ class Snapshot:
         column = np.full(self.size, NO_VALUE, dtype=np.int64)
         for leaf, offset in self.leaves:
             if leaf.has_column(name):
-                count = leaf.doc_count_all()
-                values = (int(value) for value in leaf.column_reader(name))
-                column[offset : offset + count] = np.fromiter(values, dtype=np.int64, count=count)
+                values = read_numeric_column(leaf, name, NO_VALUE)
+                column[offset : offset + len(values)] = values
         return column
 
     # Postings -----------------------------------------------------------------------

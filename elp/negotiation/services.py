@@ -55,7 +55,7 @@ def request_for_user(request_id, user):
 def request_and_reading(request_id, user):
     """The request, if the user's school is a party to it (anyone else: NotFound), and when
     that school last read it (None if it never has), in one query: the request page records
-    each reading."""
+    a reading only when there is news since."""
     row = db.session.execute(
         select(SupportRequest, RequestRead.read_at)
         .outerjoin(

@@ -120,9 +120,13 @@ def new_admin():
 # --- access codes ---------------------------------------------------------------------------
 
 
-def _issued_page(school, access_code, code):
+def _issued_page(school, access_code, code, replaced=()):
     page = render_template(
-        "admin/access_code_issued.html", school=school, access_code=access_code, code=code
+        "admin/access_code_issued.html",
+        school=school,
+        access_code=access_code,
+        code=code,
+        replaced=replaced,
     )
     # The code is shown this once: keep it out of every cache.
     return page, 200, {"Cache-Control": "no-store"}
@@ -162,8 +166,9 @@ def revoke_code(access_code_id):
 def reissue_code(access_code_id):
     access_code = db.get_or_404(AccessCode, access_code_id)
     with unit_of_work():
-        fresh, code = services.reissue_access_code(current_user, access_code)
-    return _issued_page(fresh.school, fresh, code)
+        issued = services.reissue_access_code(current_user, access_code)
+    return _issued_page(issued.access_code.school, issued.access_code, issued.code,
+                        issued.replaced)  # fmt: skip
 
 
 @bp.post("/access-codes/<int:access_code_id>/letter.pdf")

@@ -78,6 +78,19 @@ ROUTES = [
     ("GET",  "/account/sessions",                                       (302, 200, 200, 200, 200)),
     ("POST", "/account/sessions/<int:session_id>/end",                  (302, 302, 404, 404, 404)),
     ("POST", "/account/sessions/end-others",                            (302, 302, 302, 302, 302)),
+    # Your account: everyone signed in changes only their own; an empty form is refused
+    # with its errors (200), but the details form starts from what the account says, so
+    # an empty one saves it as it was (302). The email link is member A's: the link itself
+    # is the proof.
+    ("GET",  "/account",                                                (302, 200, 200, 200, 200)),
+    ("GET",  "/account/details",                                        (302, 200, 200, 200, 200)),
+    ("POST", "/account/details",                                        (302, 302, 302, 302, 302)),
+    ("GET",  "/account/password",                                       (302, 200, 200, 200, 200)),
+    ("POST", "/account/password",                                       (302, 200, 200, 200, 200)),
+    ("GET",  "/account/email",                                          (302, 200, 200, 200, 200)),
+    ("POST", "/account/email",                                          (302, 200, 200, 200, 200)),
+    ("GET",  "/account/email/confirm/<email_token>",                    (200, 200, 200, 200, 200)),
+    ("POST", "/account/email/confirm/<email_token>",                    (302, 302, 302, 302, 302)),
     # admin
     ("GET",  "/admin/",                                                 (302, 403, 403, 403, 200)),
     ("GET",  "/admin/schools",                                          (302, 403, 403, 403, 200)),
@@ -293,6 +306,7 @@ def url_values(db):
         "access_code_id": access_code.id,
         "run_id": school_import_run.id,
         "reset_token": tokens.make_reset_token(member_a),
+        "email_token": tokens.make_email_change_token(member_a, "member.a@new.example"),
         "saved_search_id": saved_search.id,
         "unsubscribe_token": saved_searches.unsubscribe_token(saved_search),
         "token_id": api_token.id,

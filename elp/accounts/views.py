@@ -360,4 +360,4 @@ def reset_password(reset_token):
 
 
 # Pages in their own modules, registered on this blueprint when it is imported.
-from elp.accounts import session_views  # noqa: E402, F401
+from elp.accounts import account_views, session_views  # noqa: E402, F401

@@ -109,6 +109,13 @@ from elp.accounts.services.users import (
     name_of_user,
     suspension_message,
 )
+from elp.accounts.services.your_account import (
+    change_details,
+    change_password,
+    confirm_email_change,
+    email_change_for_link,
+    request_email_change,
+)
 
 __all__ = [
     "ACCESS_CODE_PROBLEMS",
@@ -133,11 +140,15 @@ __all__ = [
     "admin_summary",
     "bulk_issue",
     "cancel_invitation",
+    "change_details",
+    "change_password",
     "check_email_format",
     "colleagues",
+    "confirm_email_change",
     "create_admin",
     "create_admin_by_admin",
     "deactivate_user",
+    "email_change_for_link",
     "email_format_problem",
     "establishment_types",
     "find_access_codes",
@@ -168,6 +179,7 @@ __all__ = [
     "refuse_unless_suspended",
     "reissue_access_code",
     "remove_colleague",
+    "request_email_change",
     "request_password_reset",
     "resend_invitation",
     "reset_password",

@@ -101,6 +101,18 @@ class Config:
     # Refuse SQLite in production unless this is set to "1" (a single-node pilot, say).
     ALLOW_SQLITE = _env("ELP_ALLOW_SQLITE") == "1"
 
+    # Operations (docs/deployment.md): the log's format ("text" or "json"), the token that
+    # opens /metrics (unset, /metrics is a 404), and when /healthz calls a check failing.
+    LOG_FORMAT = _env("ELP_LOG_FORMAT", "text")
+    METRICS_TOKEN = _env("ELP_METRICS_TOKEN")
+    HEALTH_INDEX_LAG_SECONDS = 60
+    HEALTH_OUTBOX_AGE_SECONDS = 15 * 60
+    HEALTH_WORKER_SECONDS = 3 * 60
+    # ELP's VAT number and postal address (parts separated by ";"), which an invoice must
+    # show whenever a fee policy charges VAT.
+    VAT_NUMBER = _env("ELP_VAT_NUMBER")
+    POSTAL_ADDRESS = _env("ELP_POSTAL_ADDRESS")
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -124,6 +136,8 @@ class TestingConfig(Config):
     BANK_DETAILS = None
     PDF_RENDERER = "placeholder"
     BASE_URL = "http://localhost"
+    LOG_FORMAT = "text"
+    METRICS_TOKEN = None
 
 
 # TestingConfig is not here: it turns CSRF off and fixes the secret key, so only the test
@@ -142,6 +156,9 @@ def config_from_environment():
     if name not in CONFIGS:
         raise RuntimeError(f"ELP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
     return CONFIGS[name]
+
+
+LOG_FORMATS = ("text", "json")
 
 
 def check_production_safety(config):

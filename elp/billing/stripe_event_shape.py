@@ -65,8 +65,17 @@ def _is_text(value, longest=MAX_ID_LENGTH):
     return isinstance(value, str) and 0 < len(value) <= longest and "\x00" not in value
 
 
+def _plain(value):
+    """A Stripe object as the plain dicts and lists it was decoded from (the library's
+    objects are not dicts)."""
+    to_dict = getattr(type(value), "to_dict", None)
+    return to_dict(value) if callable(to_dict) else value
+
+
 def envelope_problem(data):
-    """Why a verified webhook body cannot be recorded as an event, or None if it can."""
+    """Why a verified webhook body (or an event Stripe listed) cannot be recorded as an
+    event, or None if it can."""
+    data = _plain(data)
     if not isinstance(data, dict):
         return "the body is not a JSON object"
     if not _is_text(data.get("id")):
@@ -99,6 +108,9 @@ def _field_problem(name, kind, value):
 
 def object_problem(event_type, stripe_object):
     """Why the object of an event of a type ELP handles is malformed, or None."""
+    stripe_object = _plain(stripe_object)
+    if not isinstance(stripe_object, dict):
+        return "the event's object is not an object"
     for name, kind, required in OBJECT_FIELDS.get(event_type, ()):
         value = stripe_object.get(name)
         if value is None:

@@ -41,8 +41,10 @@ from elp.accounts.services.access_codes import (
 )
 from elp.accounts.services.admin_users import (
     LAST_ADMIN,
+    OWN_ACCOUNT,
     USERS_PER_PAGE,
     UserFilter,
+    check_can_deactivate,
     create_admin_by_admin,
     deactivate_user,
     find_users,
@@ -116,6 +118,7 @@ __all__ = [
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
     "LAST_ADMIN",
+    "OWN_ACCOUNT",
     "ROLE_NAMES",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
@@ -132,6 +135,7 @@ __all__ = [
     "admin_summary",
     "bulk_issue",
     "cancel_invitation",
+    "check_can_deactivate",
     "check_email_format",
     "colleagues",
     "create_admin",

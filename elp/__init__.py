@@ -62,7 +62,9 @@ def _load_config(app, config):
         raise RuntimeError(
             f"ELP_LOG_FORMAT must be text or json, not {app.config.get('LOG_FORMAT')!r}."
         )
-    if app.config["ENV_NAME"] == "production":
+    # `elp check-deploy` creates the app to read the database, and reports the same problems
+    # itself rather than stopping at the first.
+    if app.config["ENV_NAME"] == "production" and app.config.get("REFUSE_UNSAFE_START", True):
         config_module.check_production_safety(app.config)
 
 

@@ -5,8 +5,14 @@ from flask.cli import FlaskGroup
 
 def main():
     from elp import create_app
+    from elp.operations.commands import group_commands
 
-    FlaskGroup(create_app=create_app, help="ELP Exchange: run the site and manage its data.")()
+    group = FlaskGroup(create_app=create_app, help="ELP Exchange: run the site and manage its data.")
+    for command in group_commands:
+        # On the group, not the app: `elp check-deploy` must run, and name every problem,
+        # when the app itself would refuse to start.
+        group.add_command(command)
+    group()
 
 
 def register_commands(app):

@@ -159,6 +159,16 @@ def config_from_environment():
 
 
 LOG_FORMATS = ("text", "json")
+MEMORY_RATE_LIMITS = (
+    "set ELP_RATELIMIT_STORAGE_URI to a Redis server (redis://…): with memory:// each "
+    "gunicorn worker counts on its own, so every limit lets through as many times more"
+)
+
+
+def counts_rate_limits_per_process(config):
+    """Whether rate limits (sign-in, join, password reset, the API) are counted in each
+    process's memory rather than in one store all workers and nodes share."""
+    return (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://")
 
 
 def check_production_safety(config):
@@ -176,5 +186,7 @@ def check_production_safety(config):
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE"):
         problems.append("set ELP_DATABASE_URL to a PostgreSQL database (or ELP_ALLOW_SQLITE=1)")
+    if counts_rate_limits_per_process(config):
+        problems.append(MEMORY_RATE_LIMITS)
     if problems:
         raise RuntimeError("ELP Exchange will not start in production: " + "; ".join(problems))

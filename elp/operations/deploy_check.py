@@ -8,6 +8,8 @@ and goes on past the first problem: the app itself refuses to start on the worst
 
 import os
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from elp import config as config_module
 
 HTTPS = "https://"
@@ -64,10 +66,12 @@ def vat_problems(settings, vat_basis_points):
     ]
     if not missing:
         return []
+    verb = "is" if len(missing) == 1 else "are"
     return [
-        f"the fee policy in force charges VAT ({vat_basis_points / 100:g}%) but "
-        f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: invoices "
-        "would not be valid VAT invoices"
+        (
+            f"the fee policy in force charges VAT ({vat_basis_points / 100:g}%) but "
+            f"{' and '.join(missing)} {verb} not set: invoices would not be valid VAT invoices"
+        )
     ]
 
 
@@ -86,7 +90,7 @@ def all_problems(environ=None):
     try:
         with app.app_context():
             vat = billing_services.terms_in_force().vat_basis_points
-    except Exception as error:  # any failure to read: say so, and keep checking
+    except SQLAlchemyError as error:  # unreachable, or not migrated: say so, keep checking
         problems.append(
             f"could not read the fee policy in force from the database ({type(error).__name__}): "
             "check ELP_DATABASE_URL and run elp db upgrade"

@@ -21,6 +21,11 @@ def create_app(config=None):
     _load_config(app, config)
     import elp.models  # noqa: F401  (every table is known before anything uses the database)
 
+    from elp import operations
+
+    # First, so every request (even one CSRF or a rate limit refuses before its view) has an
+    # id and is timed; its after-request hooks run last, on the final response.
+    operations.init_app(app)
     _bind_extensions(app)
     _register_blueprints(app)
 
@@ -30,13 +35,12 @@ def create_app(config=None):
     security.register(app)
     templating.register(app)
 
-    from elp import billing, notifications, offers, operations, search
+    from elp import billing, notifications, offers, search
 
     notifications.init_app(app)
     offers.init_app(app)
     search.init_app(app)
     billing.init_app(app)
-    operations.init_app(app)
 
     from elp.cli import register_commands
 

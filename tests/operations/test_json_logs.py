@@ -70,3 +70,10 @@ def test_a_background_job_carries_the_request_id_it_was_queued_with():
     with bound_request_id("queued-by-request-1"):
         assert current_request_id() == "queued-by-request-1"
     assert current_request_id() is None
+
+
+def test_a_request_refused_before_its_view_still_has_an_id(client):
+    response = client.get("/search?q=phonics%00")  # refused with a 400 before any view
+
+    assert response.status_code == 400
+    assert len(response.headers["X-Request-ID"]) == 32

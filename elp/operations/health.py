@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 OK, FAIL = "ok", "fail"
 
 
-def _seconds_since(moment):
+def seconds_since(moment):
     return round((utcnow() - moment).total_seconds(), 1) if moment is not None else None
 
 
@@ -61,7 +61,7 @@ def email_backlog():
 
 def check_outbox():
     backlog, oldest, not_sent = email_backlog()
-    age = _seconds_since(oldest)
+    age = seconds_since(oldest)
     limit = current_app.config["HEALTH_OUTBOX_AGE_SECONDS"]
     result = {"status": OK, "backlog": backlog, "oldest_unsent_seconds": age, "not_sent": not_sent}
     if age is not None and age > limit:
@@ -70,7 +70,7 @@ def check_outbox():
 
 
 def check_worker():
-    age = _seconds_since(worker_last_seen())
+    age = seconds_since(worker_last_seen())
     limit = current_app.config["HEALTH_WORKER_SECONDS"]
     result = {"status": OK, "last_seen_seconds": age}
     if age is None:

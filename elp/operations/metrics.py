@@ -22,6 +22,7 @@ from elp.accounts.models import SchoolImportRun
 from elp.billing.models import Charge, ChargeStatus
 from elp.extensions import db
 from elp.operations import health
+from elp.search import sync
 from elp.search.models import ReindexRun
 from elp.timeutil import uk_today
 
@@ -58,7 +59,7 @@ class ServiceState:
     """The figures read from the database when Prometheus scrapes."""
 
     def collect(self):
-        index = health.sync.index_status()
+        index = sync.index_status()
         lag = GaugeMetricFamily(
             "elp_index_lag", "Search index changes this node has not applied yet.",
             labels=["measure"],
@@ -73,7 +74,7 @@ class ServiceState:
         )
         yield GaugeMetricFamily(
             "elp_email_oldest_unsent_seconds", "Age of the oldest email waiting to be sent.",
-            value=health._seconds_since(oldest) or 0,
+            value=health.seconds_since(oldest) or 0,
         )  # fmt: skip
         yield GaugeMetricFamily(
             "elp_emails_not_sent", "Emails not sent after every attempt.", value=not_sent
@@ -103,7 +104,7 @@ class ServiceState:
             )
         yield charges
 
-        seen = health._seconds_since(health.worker_last_seen())
+        seen = health.seconds_since(health.worker_last_seen())
         yield GaugeMetricFamily(
             "elp_worker_last_seen_seconds",
             "Seconds since any worker's heartbeat (-1: never seen).",

@@ -47,6 +47,7 @@ def user(user_id):
 @admin_required
 def deactivate_user(user_id):
     person = db.get_or_404(User, user_id)
+    services.check_can_deactivate(current_user, person)
     form = DeactivateUserForm()
     if form.validate_on_submit():
         try:

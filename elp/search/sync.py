@@ -351,3 +351,32 @@ def reset_index(app=None):
     index.reader_for(path).forget()
     index.IndexDirectory(path).remove_everything()
     forget_catch_up_times()
+
+
+# --- how far behind -------------------------------------------------------------------------
+
+
+def index_status(app=None):
+    """Whether this node's index exists and how far behind the database it is: the outbox
+    rows it has not applied and the age in seconds of the oldest (for /healthz and /metrics).
+
+    Catches up first, as a search would, so an idle node is not reported behind merely
+    because nobody has searched on it since the last change.
+    """
+    app = app or current_app._get_current_object()
+    directory = index.IndexDirectory(index_path(app))
+    name = directory.current_name()
+    if name is None:
+        return {"present": False, "behind": None, "oldest_behind_seconds": None}
+    catch_up_if_behind(app)
+    state = index.read_state(directory, name)
+    applied = set(state["applied"])
+    with Session(db.engine) as session:
+        rows = session.execute(
+            select(SearchOutbox.id, SearchOutbox.created_at).where(
+                SearchOutbox.id > state["applied_through"]
+            )
+        ).all()
+    behind = [row.created_at for row in rows if row.id not in applied]
+    oldest = (utcnow() - min(behind)).total_seconds() if behind else 0.0
+    return {"present": True, "behind": len(behind), "oldest_behind_seconds": round(oldest, 1)}

@@ -42,8 +42,10 @@ from elp.accounts.services.access_codes import (
 )
 from elp.accounts.services.admin_users import (
     LAST_ADMIN,
+    OWN_ACCOUNT,
     USERS_PER_PAGE,
     UserFilter,
+    check_can_deactivate,
     create_admin_by_admin,
     deactivate_user,
     find_users,
@@ -124,6 +126,7 @@ __all__ = [
     "EMAIL_FORMAT",
     "EMAIL_TAKEN",
     "LAST_ADMIN",
+    "OWN_ACCOUNT",
     "ROLE_NAMES",
     "SCHOOLS_PER_PAGE",
     "SIGN_IN_FAILURES_ALLOWED",
@@ -142,6 +145,7 @@ __all__ = [
     "cancel_invitation",
     "change_details",
     "change_password",
+    "check_can_deactivate",
     "check_email_format",
     "colleagues",
     "confirm_email_change",

@@ -132,7 +132,12 @@ def _access_code_and_problems(code, email, password):
         problems["access_code"] = ACCESS_CODE_PROBLEMS[state]
     elif access_code.school.is_suspended:
         problems["access_code"] = suspension_message(access_code.school)
-    problems.update(new_account_problems(normalise_email(email), password or ""))
+    # Whether the address has an account is said only to the holder of a good code (the
+    # school's lead-to-be, who needs to know): to anyone else /join says the same words
+    # whatever address is typed, in the same time, as it never looks.
+    problems.update(
+        new_account_problems(normalise_email(email), password or "", check_taken=not problems)
+    )
     return access_code, problems
 
 

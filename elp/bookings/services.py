@@ -1,27 +1,35 @@
 """Bookings: making one from an accepted proposal, taking its units from the offer's
-capacity, finding a school's bookings, and the changes of state after it: delivery,
-completion and cancellation (which gives the units back).
+capacity, finding a school's bookings, and the changes of state after it: session dates set
+after booking, delivery, completion, cancellation (which gives the units back), a problem
+the seeking school reports, and an ELP admin's settling of it.
 
 Services add and flush; the view or command that carries out the user's action commits once
 (`elp.unit_of_work`). Feedback is in `bookings.feedback`, calendar files in
 `bookings.calendar`.
 """
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from elp.accounts.services import leads_of_schools
 from elp.billing import services as billing
 from elp.billing.invoice_email import email_invoices
-from elp.bookings.models import Booking, BookingStatus
-from elp.bookings.transitions import BOOKING
+from elp.bookings.models import Booking, BookingStatus, SessionDatesChange
+from elp.bookings.transitions import ACTIVE, ADMIN, BOOKING, LOOKS
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.notifications.in_app import notify
+from elp.notifications.in_app import notify, notify_admins
 from elp.offers import services as offers
-from elp.timeutil import utcnow
+from elp.timeutil import format_date, uk_today, utcnow
+from elp.transitions import changed_meanwhile
 
 CANCELLATION_REASON_MAX = 1_000
+REASON_MAX = 1_000
+# More dates than anyone books in one go; it bounds what a form may post.
+SESSION_DATES_MAX = 50
+# Units counted one a day: a booking of 3 days has at most 3 session dates. Hours are not:
+# 10 hours may fall on any number of days.
+ONE_DATE_A_UNIT = ("day", "half_day", "session")
 
 
 def book(request, proposal, user):
@@ -104,6 +112,7 @@ def booking_for_user(booking_id, user):
 SECTIONS = (
     BookingStatus.CONFIRMED,
     BookingStatus.DELIVERED,
+    BookingStatus.DISPUTED,
     BookingStatus.COMPLETED,
     BookingStatus.CANCELLED,
 )
@@ -156,19 +165,184 @@ def actions_for(booking, user):
 # --- Changes of state ---------------------------------------------------------------------
 
 
-def mark_delivered(booking, user):
-    """The offering school says the work is done; the seeking school is asked to confirm."""
+def check_version(booking, started_from):
+    """Refuse a form filled from an older version of the booking (someone else changed it
+    meanwhile); a form without a version is not checked."""
+    if started_from is not None and started_from != booking.version:
+        raise InvalidInput("version", changed_meanwhile("booking"))
+
+
+def check_can_deliver(booking, user, today=None):
+    """Refuse "Mark as delivered" to anyone but the offering school, and before the first
+    session date (or the window's start) has come."""
     check_allowed(booking, "deliver", user)
+    first = booking.first_day
+    if (today or uk_today()) < first:
+        what = "first session" if booking.session_days else "start of the agreed dates"
+        raise ActionRefused(
+            f"The booking cannot be marked as delivered before the work starts: the {what} "
+            f"is on {format_date(first)}. Mark it as delivered after the last session."
+        )
+
+
+def mark_delivered(booking, user, last_session_on, started_from=None):
+    """The offering school says the work is done, and when the last session was; the
+    seeking school is asked to confirm it (or to report a problem)."""
+    check_can_deliver(booking, user)
+    check_version(booking, started_from)
+    today = uk_today()
+    if last_session_on is None:
+        raise InvalidInput("last_session_on", "Enter the date of the last session")
+    if last_session_on > today:
+        raise InvalidInput(
+            "last_session_on", "The date of the last session must be today or in the past"
+        )
+    if last_session_on < booking.first_day:
+        what = "first session" if booking.session_days else "start of the agreed dates"
+        raise InvalidInput(
+            "last_session_on",
+            f"The date of the last session must be on or after {format_date(booking.first_day)}, "
+            f"the {what}",
+        )
     booking.delivered_at = utcnow()
-    _apply(booking, "deliver", user)
+    booking.last_session_on = last_session_on
+    _apply(booking, "deliver", user, last_session_on=last_session_on.isoformat())
     tell_other_school(booking, user, "delivered", "marked ‘{title}’ as delivered")
 
 
-def confirm_completed(booking, user):
+def confirm_completed(booking, user, started_from=None):
     """The seeking school confirms the delivered work is complete; feedback opens."""
     check_allowed(booking, "complete", user)
+    check_version(booking, started_from)
     booking.completed_at = utcnow()
     _apply(booking, "complete", user)
+
+
+def _reason(text, field, missing):
+    text = (text or "").strip().replace("\r\n", "\n")
+    if not text:
+        raise InvalidInput(field, missing)
+    if len(text) > REASON_MAX:
+        raise InvalidInput(field, f"The reason must be {REASON_MAX:,} characters or fewer")
+    return text
+
+
+def report_problem(booking, user, reason, started_from=None):
+    """The seeking school says the delivered work was not what was agreed, instead of
+    confirming it. The booking is disputed: it no longer completes by itself, and both
+    schools and the ELP admins are told; an admin settles it (`resolve`)."""
+    check_allowed(booking, "report_problem", user)
+    check_version(booking, started_from)
+    reason = _reason(reason, "reason", "Enter what the problem is")
+    booking.disputed_at = utcnow()
+    booking.disputed_by_id = user.id
+    booking.dispute_reason = reason
+    _apply(booking, "report_problem", user, reason=reason)
+    title = _shorten(booking.offer_title)
+    text = f"{_shorten(user.school.name)} reported a problem with the booking for ‘{title}’"
+    for school_id in (booking.seeking_school_id, booking.offering_school_id):
+        notify(school_id, "disputed", text, "bookings.show", booking_id=booking.id)
+    notify_admins("disputed", text, "admin.booking", booking_id=booking.id)
+
+
+# How an admin may settle a disputed booking: outcome → the transition's action.
+RESOLUTIONS = {"completed": "resolve_completed", "cancelled": "resolve_cancelled"}
+
+
+def resolve(booking, admin, outcome, reason, started_from=None):
+    """An ELP admin settles a disputed booking, with the reason. Resolved as completed, it
+    completes and its service charge stays due; resolved as cancelled, it is cancelled as a
+    cancellation before delivery is: the charge follows the booking's fee terms and the units
+    go back to the offer. Both schools are told."""
+    action = RESOLUTIONS.get(outcome)
+    if action is None:
+        raise InvalidInput("outcome", "Choose whether to resolve it as completed or cancelled")
+    BOOKING.check(booking.status, action, ADMIN)
+    check_version(booking, started_from)
+    reason = _reason(reason, "reason", "Enter the reason for the decision")
+    now = utcnow()
+    booking.resolved_at = now
+    booking.resolved_by_id = admin.id
+    booking.resolution_reason = reason
+    if outcome == "completed":
+        booking.completed_at = now
+    else:
+        booking.cancelled_at = now
+        booking.cancelled_by_id = admin.id
+        booking.cancellation_reason = reason
+    BOOKING.apply(booking, action, ADMIN, admin, reason=reason)
+    if outcome == "cancelled":
+        offers.give_back_units(booking.offer, booking.quantity)
+        billing.booking_cancelled(
+            booking, admin, reason="An ELP admin resolved a problem with the booking as cancelled"
+        )
+    text = f"ELP resolved the problem with the booking for ‘{_shorten(booking.offer_title)}’: " + (
+        "it is completed" if outcome == "completed" else "it is cancelled"
+    )
+    for school_id in (booking.seeking_school_id, booking.offering_school_id):
+        notify(school_id, "resolved", text, "bookings.show", booking_id=booking.id)
+
+
+def check_can_set_session_dates(booking, user):
+    return check_allowed(booking, "set_session_dates", user)
+
+
+def set_session_dates(booking, user, days, started_from=None):
+    """Set (or change) the session dates of a confirmed booking: a new version each time,
+    the newest in force. The dates lie within the agreed window and, for units counted one a
+    day, are no more than the quantity. The other school is told."""
+    check_can_set_session_dates(booking, user)
+    check_version(booking, started_from)
+    days = list(days)
+    if not days:
+        raise InvalidInput("session_dates", "Enter at least one session date")
+    if len(set(days)) != len(days):
+        raise InvalidInput("session_dates", "Enter each session date once")
+    if len(days) > SESSION_DATES_MAX:
+        raise InvalidInput("session_dates", f"Enter {SESSION_DATES_MAX} session dates or fewer")
+    start, end = booking.earliest_start, booking.latest_end
+    outside = [day for day in sorted(days) if not start <= day <= end]
+    if outside:
+        raise InvalidInput(
+            "session_dates",
+            f"Each session date must be between {format_date(start)} and {format_date(end)}, "
+            f"the agreed dates ({format_date(outside[0])} is not)",
+        )
+    if booking.unit in ONE_DATE_A_UNIT and len(days) > booking.quantity:
+        unit = offers.UNITS.get(booking.unit, booking.unit)
+        raise InvalidInput(
+            "session_dates",
+            f"Enter {booking.quantity} session {_plural('date', booking.quantity)} or fewer: "
+            f"the booking is for {booking.quantity} {_plural(unit, booking.quantity)}",
+        )
+    days = sorted(days)
+    if days == booking.session_days:
+        raise InvalidInput("session_dates", "These are the session dates already")
+    had_dates = bool(booking.session_dates)
+    iso = [day.isoformat() for day in days]
+    db.session.add(
+        SessionDatesChange(
+            booking=booking, session_dates=iso, set_by_school_id=user.school_id, set_by_id=user.id
+        )
+    )
+    booking.session_dates = iso
+    _apply(booking, "set_session_dates", user, session_dates=iso)
+    tell_other_school(
+        booking,
+        user,
+        "session_dates",
+        ("changed" if had_dates else "set") + " the session dates for ‘{title}’",
+    )
+
+
+def session_date_changes(booking):
+    """The versions of the booking's session dates set after booking, newest first."""
+    return db.session.scalars(
+        select(SessionDatesChange)
+        .where(SessionDatesChange.booking_id == booking.id)
+        .options(joinedload(SessionDatesChange.set_by_school))
+        .order_by(SessionDatesChange.id.desc())
+    ).all()
 
 
 def cancel(booking, user, reason):
@@ -216,3 +390,81 @@ def _shorten(name):
     if len(name) <= NAME_IN_NOTIFICATION_MAX:
         return name
     return name[: NAME_IN_NOTIFICATION_MAX - 1].rstrip() + "…"
+
+
+# --- What waits on someone (read by the home pages) -------------------------------------
+
+
+def bookings_to_mark_delivered(school, today=None):
+    """The school's confirmed bookings as the offering school whose work has started (the
+    first session date or the window's start has come), first started first."""
+    today = today or uk_today()
+    candidates = db.session.scalars(
+        select(Booking)
+        .where(
+            Booking.offering_school_id == school.id,
+            Booking.status == BookingStatus.CONFIRMED,
+            Booking.earliest_start <= today,
+        )
+        .options(joinedload(Booking.seeking_school))
+        .order_by(Booking.earliest_start, Booking.id)
+    ).all()
+    return sorted(
+        (booking for booking in candidates if booking.first_day <= today),
+        key=lambda booking: (booking.first_day, booking.id),
+    )
+
+
+def bookings_to_confirm(school):
+    """The school's delivered bookings as the seeking school, to confirm or report a problem
+    with, the longest waiting first."""
+    return db.session.scalars(
+        select(Booking)
+        .where(Booking.seeking_school_id == school.id, Booking.status == BookingStatus.DELIVERED)
+        .options(joinedload(Booking.offering_school))
+        .order_by(Booking.delivered_at, Booking.id)
+    ).all()
+
+
+def disputed_bookings(school=None):
+    """Bookings with a problem reported, waiting for an ELP admin, the longest waiting first;
+    only those the school is a party to if one is given."""
+    query = (
+        select(Booking)
+        .where(Booking.status == BookingStatus.DISPUTED)
+        .options(joinedload(Booking.seeking_school), joinedload(Booking.offering_school))
+        .order_by(Booking.disputed_at, Booking.id)
+    )
+    if school is not None:
+        query = query.where(
+            or_(Booking.seeking_school_id == school.id, Booking.offering_school_id == school.id)
+        )
+    return db.session.scalars(query).all()
+
+
+def count_disputed_bookings():
+    """How many bookings wait for an ELP admin to settle a problem (the admin home)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Booking).where(Booking.status == BookingStatus.DISPUTED)
+    )
+
+
+def booking_for_admin(booking_id):
+    """Any booking, for an ELP admin; NotFound if there is none."""
+    booking = db.session.get(
+        Booking,
+        booking_id,
+        options=[joinedload(Booking.seeking_school), joinedload(Booking.offering_school)],
+    )
+    if booking is None:
+        raise NotFound()
+    return booking
+
+
+def status_looks(status):
+    """(text, tag class) of a booking's state, from the transitions table."""
+    return LOOKS[status]
+
+
+def is_active(status):
+    return status in ACTIVE

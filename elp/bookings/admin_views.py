@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from elp.accounts.decorators import admin_required
 from elp.admin.views import bp
-from elp.bookings import services
+from elp.bookings import disputes, services
 from elp.bookings.forms import ResolveForm
 from elp.bookings.transitions import ADMIN, BOOKING
 from elp.errors import InvalidInput
@@ -29,11 +29,11 @@ def booking(booking_id):
     if request.method == "POST":
         # Refused with a clear message when the booking is not disputed (any more).
         outcome = request.form.get("outcome", "")
-        BOOKING.check(booking.status, services.RESOLUTIONS.get(outcome, "resolve_completed"), ADMIN)
+        BOOKING.check(booking.status, disputes.RESOLUTIONS.get(outcome, "resolve_completed"), ADMIN)
         if form.validate_on_submit():
             try:
                 with unit_of_work():
-                    services.resolve(
+                    disputes.resolve(
                         booking, current_user, outcome, form.reason.data, form.started_from
                     )
             except InvalidInput as problem:

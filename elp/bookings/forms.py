@@ -12,8 +12,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput,
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from elp.bookings.disputes import REASON_MAX
 from elp.bookings.feedback import COMMENT_MAX, RATINGS
-from elp.bookings.services import CANCELLATION_REASON_MAX, REASON_MAX, SESSION_DATES_MAX
+from elp.bookings.services import CANCELLATION_REASON_MAX
+from elp.bookings.session_dates import SESSION_DATES_MAX
 from elp.bounds import whole_number
 from elp.offers.forms import DayMonthYearField
 

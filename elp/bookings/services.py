@@ -14,22 +14,16 @@ from sqlalchemy.orm import joinedload
 from elp.accounts.services import leads_of_schools
 from elp.billing import services as billing
 from elp.billing.invoice_email import email_invoices
-from elp.bookings.models import Booking, BookingStatus, SessionDatesChange
-from elp.bookings.transitions import ACTIVE, ADMIN, BOOKING, LOOKS
+from elp.bookings.models import Booking, BookingStatus
+from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.notifications.in_app import notify, notify_admins
+from elp.notifications.in_app import notify
 from elp.offers import services as offers
 from elp.timeutil import format_date, uk_today, utcnow
 from elp.transitions import changed_meanwhile
 
 CANCELLATION_REASON_MAX = 1_000
-REASON_MAX = 1_000
-# More dates than anyone books in one go; it bounds what a form may post.
-SESSION_DATES_MAX = 50
-# Units counted one a day: a booking of 3 days has at most 3 session dates. Hours are not:
-# 10 hours may fall on any number of days.
-ONE_DATE_A_UNIT = ("day", "half_day", "session")
 
 
 def book(request, proposal, user):
@@ -75,14 +69,14 @@ def _not_enough_left(offer, quantity):
     left = offer.capacity_left or 0
     unit = offers.UNITS[offer.unit]
     return (
-        f"There is not enough capacity left: the offer has {left} {_plural(unit, left)} left "
+        f"There is not enough capacity left: the offer has {left} {plural(unit, left)} left "
         f"this year and this would book {quantity}. Make a counter-proposal for {left} or fewer."
         if left
         else "There is no capacity left on this offer this year, so it cannot be booked."
     )
 
 
-def _plural(unit, count):
+def plural(unit, count):
     return unit if count == 1 else f"{unit}s"
 
 
@@ -206,7 +200,7 @@ def mark_delivered(booking, user, last_session_on, started_from=None):
         )
     booking.delivered_at = utcnow()
     booking.last_session_on = last_session_on
-    _apply(booking, "deliver", user, last_session_on=last_session_on.isoformat())
+    apply(booking, "deliver", user, last_session_on=last_session_on.isoformat())
     tell_other_school(booking, user, "delivered", "marked ‘{title}’ as delivered")
 
 
@@ -215,134 +209,7 @@ def confirm_completed(booking, user, started_from=None):
     check_allowed(booking, "complete", user)
     check_version(booking, started_from)
     booking.completed_at = utcnow()
-    _apply(booking, "complete", user)
-
-
-def _reason(text, field, missing):
-    text = (text or "").strip().replace("\r\n", "\n")
-    if not text:
-        raise InvalidInput(field, missing)
-    if len(text) > REASON_MAX:
-        raise InvalidInput(field, f"The reason must be {REASON_MAX:,} characters or fewer")
-    return text
-
-
-def report_problem(booking, user, reason, started_from=None):
-    """The seeking school says the delivered work was not what was agreed, instead of
-    confirming it. The booking is disputed: it no longer completes by itself, and both
-    schools and the ELP admins are told; an admin settles it (`resolve`)."""
-    check_allowed(booking, "report_problem", user)
-    check_version(booking, started_from)
-    reason = _reason(reason, "reason", "Enter what the problem is")
-    booking.disputed_at = utcnow()
-    booking.disputed_by_id = user.id
-    booking.dispute_reason = reason
-    _apply(booking, "report_problem", user, reason=reason)
-    title = _shorten(booking.offer_title)
-    text = f"{_shorten(user.school.name)} reported a problem with the booking for ‘{title}’"
-    for school_id in (booking.seeking_school_id, booking.offering_school_id):
-        notify(school_id, "disputed", text, "bookings.show", booking_id=booking.id)
-    notify_admins("disputed", text, "admin.booking", booking_id=booking.id)
-
-
-# How an admin may settle a disputed booking: outcome → the transition's action.
-RESOLUTIONS = {"completed": "resolve_completed", "cancelled": "resolve_cancelled"}
-
-
-def resolve(booking, admin, outcome, reason, started_from=None):
-    """An ELP admin settles a disputed booking, with the reason. Resolved as completed, it
-    completes and its service charge stays due; resolved as cancelled, it is cancelled as a
-    cancellation before delivery is: the charge follows the booking's fee terms and the units
-    go back to the offer. Both schools are told."""
-    action = RESOLUTIONS.get(outcome)
-    if action is None:
-        raise InvalidInput("outcome", "Choose whether to resolve it as completed or cancelled")
-    BOOKING.check(booking.status, action, ADMIN)
-    check_version(booking, started_from)
-    reason = _reason(reason, "reason", "Enter the reason for the decision")
-    now = utcnow()
-    booking.resolved_at = now
-    booking.resolved_by_id = admin.id
-    booking.resolution_reason = reason
-    if outcome == "completed":
-        booking.completed_at = now
-    else:
-        booking.cancelled_at = now
-        booking.cancelled_by_id = admin.id
-        booking.cancellation_reason = reason
-    BOOKING.apply(booking, action, ADMIN, admin, reason=reason)
-    if outcome == "cancelled":
-        offers.give_back_units(booking.offer, booking.quantity)
-        billing.booking_cancelled(
-            booking, admin, reason="An ELP admin resolved a problem with the booking as cancelled"
-        )
-    text = f"ELP resolved the problem with the booking for ‘{_shorten(booking.offer_title)}’: " + (
-        "it is completed" if outcome == "completed" else "it is cancelled"
-    )
-    for school_id in (booking.seeking_school_id, booking.offering_school_id):
-        notify(school_id, "resolved", text, "bookings.show", booking_id=booking.id)
-
-
-def check_can_set_session_dates(booking, user):
-    return check_allowed(booking, "set_session_dates", user)
-
-
-def set_session_dates(booking, user, days, started_from=None):
-    """Set (or change) the session dates of a confirmed booking: a new version each time,
-    the newest in force. The dates lie within the agreed window and, for units counted one a
-    day, are no more than the quantity. The other school is told."""
-    check_can_set_session_dates(booking, user)
-    check_version(booking, started_from)
-    days = list(days)
-    if not days:
-        raise InvalidInput("session_dates", "Enter at least one session date")
-    if len(set(days)) != len(days):
-        raise InvalidInput("session_dates", "Enter each session date once")
-    if len(days) > SESSION_DATES_MAX:
-        raise InvalidInput("session_dates", f"Enter {SESSION_DATES_MAX} session dates or fewer")
-    start, end = booking.earliest_start, booking.latest_end
-    outside = [day for day in sorted(days) if not start <= day <= end]
-    if outside:
-        raise InvalidInput(
-            "session_dates",
-            f"Each session date must be between {format_date(start)} and {format_date(end)}, "
-            f"the agreed dates ({format_date(outside[0])} is not)",
-        )
-    if booking.unit in ONE_DATE_A_UNIT and len(days) > booking.quantity:
-        unit = offers.UNITS.get(booking.unit, booking.unit)
-        raise InvalidInput(
-            "session_dates",
-            f"Enter {booking.quantity} session {_plural('date', booking.quantity)} or fewer: "
-            f"the booking is for {booking.quantity} {_plural(unit, booking.quantity)}",
-        )
-    days = sorted(days)
-    if days == booking.session_days:
-        raise InvalidInput("session_dates", "These are the session dates already")
-    had_dates = bool(booking.session_dates)
-    iso = [day.isoformat() for day in days]
-    db.session.add(
-        SessionDatesChange(
-            booking=booking, session_dates=iso, set_by_school_id=user.school_id, set_by_id=user.id
-        )
-    )
-    booking.session_dates = iso
-    _apply(booking, "set_session_dates", user, session_dates=iso)
-    tell_other_school(
-        booking,
-        user,
-        "session_dates",
-        ("changed" if had_dates else "set") + " the session dates for ‘{title}’",
-    )
-
-
-def session_date_changes(booking):
-    """The versions of the booking's session dates set after booking, newest first."""
-    return db.session.scalars(
-        select(SessionDatesChange)
-        .where(SessionDatesChange.booking_id == booking.id)
-        .options(joinedload(SessionDatesChange.set_by_school))
-        .order_by(SessionDatesChange.id.desc())
-    ).all()
+    apply(booking, "complete", user)
 
 
 def cancel(booking, user, reason):
@@ -360,7 +227,7 @@ def cancel(booking, user, reason):
     booking.cancelled_by_school_id = user.school_id
     booking.cancelled_by_id = user.id
     booking.cancellation_reason = reason
-    _apply(booking, "cancel", user, reason=reason)
+    apply(booking, "cancel", user, reason=reason)
     offers.give_back_units(booking.offer, booking.quantity)
     # The one place a cancellation reaches billing: the service charge follows the fee
     # terms copied onto the booking, in the same transaction.
@@ -368,7 +235,7 @@ def cancel(booking, user, reason):
     tell_other_school(booking, user, "cancelled", "cancelled the booking for ‘{title}’")
 
 
-def _apply(booking, action, user, **details):
+def apply(booking, action, user, **details):
     return BOOKING.apply(booking, action, booking.party_of(user.school_id), user, **details)
 
 
@@ -380,19 +247,17 @@ def tell_other_school(booking, user, kind, what_happened):
     """Notify every user of the other school (in the app and by email) of what this user's
     school did: `what_happened` names the booking's offer as {title}."""
     other = other_school(booking, user.school_id)
-    text = (
-        f"{_shorten(user.school.name)} {what_happened.format(title=_shorten(booking.offer_title))}"
-    )
+    text = f"{shorten(user.school.name)} {what_happened.format(title=shorten(booking.offer_title))}"
     notify(other.id, kind, text, "bookings.show", booking_id=booking.id)
 
 
-def _shorten(name):
+def shorten(name):
     if len(name) <= NAME_IN_NOTIFICATION_MAX:
         return name
     return name[: NAME_IN_NOTIFICATION_MAX - 1].rstrip() + "…"
 
 
-# --- What waits on someone (read by the home pages) -------------------------------------
+# --- What waits on someone (read by the home pages) --------------------------------------
 
 
 def bookings_to_mark_delivered(school, today=None):
@@ -459,12 +324,3 @@ def booking_for_admin(booking_id):
     if booking is None:
         raise NotFound()
     return booking
-
-
-def status_looks(status):
-    """(text, tag class) of a booking's state, from the transitions table."""
-    return LOOKS[status]
-
-
-def is_active(status):
-    return status in ACTIVE

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
 from elp.billing import invoices
-from elp.bookings import feedback, services
+from elp.bookings import disputes, feedback, services, session_dates
 from elp.bookings.calendar import calendar_file
 from elp.bookings.forms import (
     CancelForm,
@@ -105,7 +105,7 @@ def report_problem(booking_id):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.report_problem(booking, current_user, form.reason.data, form.started_from)
+                disputes.report_problem(booking, current_user, form.reason.data, form.started_from)
         except InvalidInput as problem:
             _show_problem(form, problem, booking, "reason")
         else:
@@ -123,14 +123,14 @@ def report_problem(booking_id):
 def set_session_dates(booking_id):
     """Set or change the session dates of a confirmed booking."""
     booking = services.booking_for_user(booking_id, current_user)
-    services.check_can_set_session_dates(booking, current_user)
+    session_dates.check_can_set_session_dates(booking, current_user)
     form = SessionDatesForm()
     if not form.is_submitted():
         form.fill(booking)
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.set_session_dates(booking, current_user, form.days, form.started_from)
+                session_dates.set_session_dates(booking, current_user, form.days, form.started_from)
         except InvalidInput as problem:
             _show_problem(form, problem, booking, "session_dates")
         else:
@@ -140,7 +140,7 @@ def set_session_dates(booking_id):
         "bookings/session_dates.html",
         booking=booking,
         form=form,
-        one_date_a_unit=booking.unit in services.ONE_DATE_A_UNIT,
+        one_date_a_unit=booking.unit in session_dates.ONE_DATE_A_UNIT,
     )
 
 
@@ -207,7 +207,7 @@ def _booking_page(booking, form):
         can_leave_feedback=booking.status == BookingStatus.COMPLETED and own_feedback is None,
         auto_complete_days=settings.auto_complete_days(),
         own_charges=invoices.school_charges_for_booking(booking, school_id),
-        session_date_changes=services.session_date_changes(booking),
+        session_date_changes=session_dates.session_date_changes(booking),
         version_form=VersionedForm().filled_from(booking),
         today=uk_today(),
         form=form,

@@ -179,12 +179,13 @@ def check_can_deliver(booking, user, today=None):
         )
 
 
-def mark_delivered(booking, user, last_session_on, started_from=None):
+def mark_delivered(booking, user, last_session_on, started_from=None, today=None):
     """The offering school says the work is done, and when the last session was; the
-    seeking school is asked to confirm it (or to report a problem)."""
-    check_can_deliver(booking, user)
+    seeking school is asked to confirm it (or to report a problem). `today` is the UK date
+    it happens on (the demo plays its stories on the day the work ends)."""
+    today = today or uk_today()
+    check_can_deliver(booking, user, today)
     check_version(booking, started_from)
-    today = uk_today()
     if last_session_on is None:
         raise InvalidInput("last_session_on", "Enter the date of the last session")
     if last_session_on > today:

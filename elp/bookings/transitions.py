@@ -81,13 +81,11 @@ BOOKING = StateMachine(
         (DISPUTED, "complete"): "A problem has been reported; an ELP admin is settling it.",
         (CONFIRMED, "report_problem"): "A problem can be reported once the school that made "
         "the offer has marked it as delivered.",
-        (DELIVERED, "set_session_dates"): "It has been delivered.",
     },
     party_names={**PARTY_NAMES, ADMIN: "an ELP admin"},
 )
 
-# What each state means to a reader: its tag on the pages (text and colour), and whether the
-# work is still going on (a booking in such a state waits on someone).
+# What each state means to a reader: its tag on the pages (text and colour).
 LOOKS = {
     CONFIRMED: ("Confirmed", "govuk-tag--blue"),
     DELIVERED: ("Delivered", "govuk-tag--yellow"),
@@ -95,4 +93,3 @@ LOOKS = {
     COMPLETED: ("Completed", "govuk-tag--green"),
     CANCELLED: ("Cancelled", "govuk-tag--grey"),
 }
-ACTIVE = (CONFIRMED, DELIVERED, DISPUTED)

@@ -145,7 +145,18 @@ ROUTES = [
     ("GET",  "/bookings",                                               (302, 200, 200, 200, 403)),
     ("GET",  "/bookings/<int:booking_id>",                              (302, 200, 200, 404, 403)),
     ("GET",  "/bookings/<int:booking_id>/calendar.ics",                 (302, 200, 200, 404, 403)),
-    ("POST", "/bookings/<int:booking_id>/deliver",                      (302, 302, 302, 404, 403)),
+    # The booking's dates have not started: 409 shows school A got through.
+    ("GET",  "/bookings/<int:booking_id>/deliver",                      (302, 409, 409, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/deliver",                      (302, 409, 409, 404, 403)),
+    # Not delivered, so no problem can be reported yet.
+    ("GET",  "/bookings/<int:booking_id>/report-problem",               (302, 409, 409, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/report-problem",               (302, 409, 409, 404, 403)),
+    ("GET",  "/bookings/<int:booking_id>/session-dates",                (302, 200, 200, 404, 403)),
+    ("POST", "/bookings/<int:booking_id>/session-dates",                (302, 200, 200, 404, 403)),
+    # ELP admins settle a problem reported; school A's booking is not disputed: 409.
+    ("GET",  "/admin/bookings",                                         (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/bookings/<int:booking_id>",                        (302, 403, 403, 403, 200)),
+    ("POST", "/admin/bookings/<int:booking_id>",                        (302, 403, 403, 403, 409)),
     # The booking is confirmed, not delivered or completed: 409 shows school A got through.
     ("POST", "/bookings/<int:booking_id>/complete",                     (302, 409, 409, 404, 403)),
     ("GET",  "/bookings/<int:booking_id>/cancel",                       (302, 200, 200, 404, 403)),

@@ -83,7 +83,9 @@ def test_two_schools_negotiate_a_booking(
     offerer.goto(f"{live_server.url}/bookings")
     offerer.get_by_role("link", name="Speech and language support").first.click()
     expect(offerer.locator("main")).to_contain_text("Kingswood Meadow Primary School")
-    expect(offerer.get_by_role("button", name="Mark as delivered")).to_be_visible()
+    # The work has not started: it can be marked as delivered from its first day.
+    expect(offerer.locator("main")).to_contain_text("You can mark it as delivered once the work")
+    expect(offerer.get_by_role("link", name="Set the session dates")).to_be_visible()
     assert_accessible(offerer)
     for calendar in (download_calendar(seeker), download_calendar(offerer)):
         (event,) = calendar.walk("VEVENT")

@@ -117,6 +117,13 @@ def open_account(**fields):
 # ELP admins
 
 
+def active_admins():
+    """The ELP admins who can still sign in (whom the service tells what needs an admin)."""
+    return db.session.scalars(
+        select(User).where(User.role == ROLE_ADMIN, User.active).order_by(User.id)
+    ).all()
+
+
 def create_admin(email, full_name, password):
     """Create an ELP admin (from the command line)."""
     email = normalise_email(email)

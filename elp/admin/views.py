@@ -4,9 +4,15 @@ from flask import Blueprint, render_template
 
 from elp.accounts import services as accounts_services
 from elp.accounts.decorators import admin_required
+from elp.errors import link_refusals
 from elp.reports import dashboard
 
 bp = Blueprint("admin", __name__)
+# A refused admin action links back to what it was about (the first the URL names).
+link_refusals(bp, "school_id", "admin.school", "Go to the school")
+link_refusals(bp, "user_id", "admin.user", "Go to the user")
+link_refusals(bp, "charge_id", "admin.charge", "Go to the charge")
+link_refusals(bp, "offer_id", "offers.show", "Go to the offer")
 
 
 @bp.get("/")

@@ -13,11 +13,12 @@ from elp.bookings import feedback, services
 from elp.bookings.calendar import calendar_file
 from elp.bookings.forms import CancelForm, FeedbackForm
 from elp.bookings.models import BookingStatus
-from elp.errors import InvalidInput
+from elp.errors import InvalidInput, link_refusals
 from elp.settings import services as settings
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
+link_refusals(bp, "booking_id", "bookings.show", "Go to the booking")
 
 
 @bp.get("")

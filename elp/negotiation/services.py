@@ -16,6 +16,7 @@ from elp.bookings.services import book, booking_of_request
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
+from elp.negotiation.open_requests import open_request_on
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
@@ -144,20 +145,6 @@ def check_can_request(offer, user):
     if not offer.is_visible:
         raise ActionRefused("This offer is not published, so you cannot request support on it.")
     _refuse_second_open_request(offer, user.school_id)
-
-
-def open_request_on(offer, school_id):
-    """The id of the school's open request on the offer, or None: the offer page links to
-    it ("You already asked for this support") instead of offering a second one."""
-    if school_id is None or offer.school_id == school_id:
-        return None
-    return db.session.scalar(
-        select(SupportRequest.id).where(
-            SupportRequest.offer_id == offer.id,
-            SupportRequest.seeking_school_id == school_id,
-            SupportRequest.status == RequestStatus.OPEN,
-        )
-    )
 
 
 def price_required_first(offer):

@@ -9,8 +9,7 @@ from elp.billing import services as billing
 from elp.bookings.feedback import offer_rating
 from elp.errors import InvalidInput, link_refusals
 from elp.money import format_pence
-from elp.negotiation import services as negotiation
-from elp.negotiation.open_requests import open_request_counts
+from elp.negotiation.open_requests import open_request_counts, open_request_on
 from elp.offers import services
 from elp.offers.forms import OfferForm
 from elp.offers.markdown import render_markdown
@@ -169,7 +168,7 @@ def _offer_page(offer, problems=None):
             for field, message in (problems or {}).items()
         ],
         rating=offer_rating(offer),
-        open_request_id=negotiation.open_request_on(offer, current_user.school_id),
+        open_request_id=open_request_on(offer, current_user.school_id),
         service_charge=_service_charge(offer, own),
     )
 

@@ -56,15 +56,16 @@ class InvalidParameter(Exception):
         self.message = message
 
 
-# blueprint name → [(URL value, endpoint, link text)]: what a refusal on that blueprint's
-# pages is about, so the refusal page links back to it ("Go to the request").
+# blueprint name → [(URL value, endpoint, link text, pass the value?)]: what a refusal on
+# that blueprint's pages is about, so the refusal page links back to it ("Go to the request").
 _REFUSAL_LINKS = {}
 
 
-def link_refusals(blueprint, value, endpoint, text):
+def link_refusals(blueprint, value, endpoint, text, pass_value=True):
     """Make refusals on `blueprint`'s pages whose URL names `value` (say "request_id") link
-    to `endpoint` with it. A refusal page never leaves a school at a dead end."""
-    _REFUSAL_LINKS.setdefault(blueprint.name, []).append((value, endpoint, text))
+    to `endpoint` with it (or, with `pass_value` False, to `endpoint` alone: the list the
+    thing is on). A refusal page never leaves anyone at a dead end."""
+    _REFUSAL_LINKS.setdefault(blueprint.name, []).append((value, endpoint, text, pass_value))
 
 
 def _refusal_link(error):
@@ -73,9 +74,9 @@ def _refusal_link(error):
         text, endpoint, values = error.link
         return text, url_for(endpoint, **values)
     values = request.view_args or {}
-    for value, endpoint, text in _REFUSAL_LINKS.get(request.blueprint, ()):
+    for value, endpoint, text, pass_value in _REFUSAL_LINKS.get(request.blueprint, ()):
         if value in values:
-            return text, url_for(endpoint, **{value: values[value]})
+            return text, url_for(endpoint, **({value: values[value]} if pass_value else {}))
     return None
 
 

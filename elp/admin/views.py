@@ -13,6 +13,9 @@ link_refusals(bp, "school_id", "admin.school", "Go to the school")
 link_refusals(bp, "user_id", "admin.user", "Go to the user")
 link_refusals(bp, "charge_id", "admin.charge", "Go to the charge")
 link_refusals(bp, "offer_id", "offers.show", "Go to the offer")
+link_refusals(bp, "access_code_id", "admin.access_codes", "Go to access codes", pass_value=False)
+link_refusals(bp, "token_id", "admin.api_tokens", "Go to API tokens", pass_value=False)
+link_refusals(bp, "category_id", "admin.categories", "Go to categories", pass_value=False)
 
 
 @bp.get("/")

@@ -235,3 +235,17 @@ def test_the_inbox_says_whose_turn_it_is(client, login_as, schools, service_cont
     assert _whose_turn(client.get("/requests?box=sent").text) == ["Waiting for you"]
     received = login_as(schools.offering_member).get("/requests?box=received").text
     assert _whose_turn(received) == ["Waiting for Tendring Infants"]
+
+
+def test_a_refusal_about_a_colleague_links_to_the_colleagues_page(client, login_as, schools):
+    lead = schools.seeking_lead
+    refused = login_as(lead).post(f"/school/colleagues/{lead.id}/remove")
+    assert refused.status_code == 409 and "You cannot remove yourself" in refused.text
+    assert 'href="/school/colleagues">Go to your colleagues</a>' in refused.text
+
+
+def test_a_refused_admin_action_on_a_user_links_to_the_user(client, login_as, schools):
+    member = schools.seeking_member
+    refused = login_as(make_admin()).post(f"/admin/users/{member.id}/reactivate")
+    assert refused.status_code == 409 and "already active" in refused.text
+    assert f'href="/admin/users/{member.id}">Go to the user</a>' in refused.text

@@ -176,7 +176,8 @@ def _offer_page(offer, problems=None):
 def _service_charge(offer, own):
     """The ELP service charge on this offer's terms, in words, as the reader's school pays
     it: the rule, and what it comes to on one unit at the offer's price."""
-    seeking = "your school" if current_user.school_id and not own else "the school that asks"
+    asking = "the school that asks for support"
+    seeking = "your school" if current_user.school_id and not own else asking
     names = {"seeking": seeking, "offering": "your school" if own else offer.school.name}
     terms = billing.terms_in_force()
     words = billing.rule_words(terms, names)

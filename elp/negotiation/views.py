@@ -10,6 +10,7 @@ from elp.accounts.decorators import school_user_required
 from elp.billing import services as billing
 from elp.bounds import MAX_ID, whole_number
 from elp.errors import InvalidInput, link_refusals
+from elp.money import MoneyError, parse_pounds
 from elp.negotiation import reading, services
 from elp.negotiation.forms import (
     AcceptForm,
@@ -19,7 +20,7 @@ from elp.negotiation.forms import (
     NewRequestForm,
 )
 from elp.negotiation.models import RequestStatus
-from elp.negotiation.terms import UNIT_PLURALS
+from elp.negotiation.terms import MAX_QUANTITY, UNIT_PLURALS
 from elp.offers import services as offer_services
 from elp.offers.services import UNITS
 from elp.unit_of_work import unit_of_work
@@ -67,16 +68,31 @@ def new(offer_id):
 
 
 def _charge_on_typed_terms(form, offer):
-    """The ELP service charge in words: its rule, and its amount once the form has been
-    sent with a quantity and a price (the rule alone before)."""
+    """The ELP service charge in words: its rule, and its amount once there is a quantity
+    and a price: sent with the form, or asked for as the school types (`?quantity=3&price=
+    350`, fetched by static/js/service-charge.js) before anything is sent."""
     names = {"seeking": "your school", "offering": offer.school.name}
     terms = billing.terms_in_force()
     rule = billing.rule_words(terms, names)
-    total = form.terms.total() if form.terms is not None else None
-    if total is None or form.quantity.errors or form.price.errors:
+    if form.terms is not None:
+        typed_wrong = form.quantity.errors or form.price.errors
+        total = None if typed_wrong else form.terms.total()
+    else:
+        total = _total_asked_for(request.args)
+    if total is None:
         return rule  # no terms yet, or terms that are no booking's (0 days, say)
     found = billing.quote(total, terms)
     return f"{billing.charge_words(found, names)} on these terms ({rule})"
+
+
+def _total_asked_for(args):
+    """Quantity × price per unit from the query string, or None unless both read well."""
+    quantity = whole_number(args.get("quantity"), MAX_QUANTITY)
+    try:
+        price = parse_pounds(args.get("price") or "")
+    except MoneyError:
+        return None
+    return quantity * price if quantity and price else None
 
 
 @bp.get("/requests/<int:request_id>")

@@ -60,6 +60,10 @@ def test_two_schools_negotiate_a_booking(
     seeker.get_by_label("What support do you need?").fill("Strategies for four Year 1 pupils.")
     seeker.get_by_label("How many days").fill("5")
     expect(seeker.get_by_label("Price per day")).to_have_value("400")
+    if java_script_enabled:  # the charge on 5 days at £400 (£2,000), as it is typed
+        expect(seeker.locator("#service-charge")).to_contain_text(
+            "£100.00 + VAT, paid by your school on these terms"
+        )
     fill_date(seeker, "Earliest start date", start)
     fill_date(seeker, "Latest end date", start + timedelta(days=60))
     seeker.get_by_label("At the seeking school").check()

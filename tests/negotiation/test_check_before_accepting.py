@@ -11,6 +11,7 @@ from elp.billing.models import Charge, FeeTerms, Payer
 from elp.bookings.models import Booking
 from elp.extensions import db as _db
 from elp.negotiation import services as negotiation
+from elp.negotiation.models import SupportRequest
 from elp.timeutil import uk_today
 from tests.factories import (
     committed,
@@ -290,3 +291,26 @@ def test_the_charge_shown_is_the_charge_levied(schools, service_context):
         )
         levied = [(c.net_pence, c.vat_pence) for c in billing.charges_for_booking(booking)]
         assert levied == expected, value
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("quantity=3&price=350", "ELP service charge: £52.50, no VAT, paid by your school on"),
+        ("quantity=1&price=100", "ELP service charge: £10.00, no VAT, paid by your school on"),
+        ("quantity=3", "ELP service charge: 5% of the total"),
+        ("quantity=0&price=350", "ELP service charge: 5% of the total"),
+        ("quantity=three&price=£350", "ELP service charge: 5% of the total"),
+        ("quantity=3&price=-350", "ELP service charge: 5% of the total"),
+        (f"quantity={'9' * 50}&price={'9' * 50}", "ELP service charge: 5% of the total"),
+    ],
+)
+def test_the_request_form_works_out_the_charge_as_the_school_types(
+    client, login_as, schools, query, words
+):
+    """What static/js/service-charge.js fetches as the quantity and price are typed."""
+    response = login_as(schools.seeking_member).get(f"/offers/{schools.offer.id}/request?{query}")
+    assert response.status_code == 200
+    block = response.text.split('id="service-charge"')[1].split("</div>")[0]
+    assert words in block
+    assert _db.session.query(SupportRequest).count() == 0

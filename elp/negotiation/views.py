@@ -63,15 +63,16 @@ def new(offer_id):
         "negotiation/new.html",
         form=form,
         offer=offer,
-        service_charge=_charge_on_typed_terms(form, offer),
+        service_charge=_charge_on_typed_terms(
+            form, {"seeking": "your school", "offering": offer.school.name}
+        ),
     )
 
 
-def _charge_on_typed_terms(form, offer):
+def _charge_on_typed_terms(form, names):
     """The ELP service charge in words: its rule, and its amount once there is a quantity
     and a price: sent with the form, or asked for as the school types (`?quantity=3&price=
     350`, fetched by static/js/service-charge.js) before anything is sent."""
-    names = {"seeking": "your school", "offering": offer.school.name}
     terms = billing.terms_in_force()
     rule = billing.rule_words(terms, names)
     if form.terms is not None:
@@ -201,15 +202,14 @@ def counter(request_id):
     ):
         return redirect(url_for(".show", request_id=request_id))
     latest = support_request.latest_proposal
-    party = services.party_for(support_request, current_user)
+    names = _payer_names(support_request, services.party_for(support_request, current_user))
     return render_template(
         "negotiation/counter.html",
         form=form,
         support_request=support_request,
         latest=latest,
-        charge=billing.charge_words(
-            billing.quote(latest.total_pence), _payer_names(support_request, party)
-        ),
+        charge=billing.charge_words(billing.quote(latest.total_pence), names),
+        service_charge=_charge_on_typed_terms(form, names),
     )
 
 

@@ -314,3 +314,17 @@ def test_the_request_form_works_out_the_charge_as_the_school_types(
     block = response.text.split('id="service-charge"')[1].split("</div>")[0]
     assert words in block
     assert _db.session.query(SupportRequest).count() == 0
+
+
+def test_the_counter_proposal_form_shows_the_charge_on_the_terms_typed(
+    client, login_as, schools
+):
+    support_request = make_request(schools.offer, author=schools.seeking_member, quantity=5)
+    login_as(schools.offering_member)
+    url = f"/requests/{support_request.id}/counter"
+    page = client.get(url).text
+    # The latest proposal's charge, from the offering school's side, and the rule below.
+    assert "£87.50, no VAT, paid by Tendring Infants" in page
+    assert "ELP service charge: 5% of the total" in page.split('id="service-charge"')[1]
+    typed = client.get(f"{url}?quantity=2&price=300").text.split('id="service-charge"')[1]
+    assert "ELP service charge: £30.00, no VAT, paid by Tendring Infants on these terms" in typed

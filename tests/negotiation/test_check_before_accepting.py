@@ -316,9 +316,7 @@ def test_the_request_form_works_out_the_charge_as_the_school_types(
     assert _db.session.query(SupportRequest).count() == 0
 
 
-def test_the_counter_proposal_form_shows_the_charge_on_the_terms_typed(
-    client, login_as, schools
-):
+def test_the_counter_proposal_form_shows_the_charge_on_the_terms_typed(client, login_as, schools):
     support_request = make_request(schools.offer, author=schools.seeking_member, quantity=5)
     login_as(schools.offering_member)
     url = f"/requests/{support_request.id}/counter"

@@ -1,6 +1,6 @@
 """What the ELP service charge would be on terms not yet agreed: shown beside every offer,
 request form and proposal, and on "Check the booking before you accept", so no school meets
-the charge for the first time after agreeing (decision 28).
+the charge for the first time after agreeing (decision 32).
 
 A quote uses the fee policy in force today, the one `services.levy` copies onto a booking
 agreed today, and the same formula, so the figure shown is the figure invoiced.

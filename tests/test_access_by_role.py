@@ -172,6 +172,7 @@ ROUTES = [
     ("POST", "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
     ("GET",  "/requests/<int:request_id>",                              (302, 200, 200, 404, 403)),
     # School A wrote the latest proposal, so it may not accept it: 409 shows it got through.
+    ("GET",  "/requests/<int:request_id>/accept",                       (302, 409, 409, 404, 403)),
     ("POST", "/requests/<int:request_id>/accept",                       (302, 409, 409, 404, 403)),
     ("GET",  "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),
     ("POST", "/requests/<int:request_id>/counter",                      (302, 200, 200, 404, 403)),

@@ -5,9 +5,18 @@ from flask import Blueprint, render_template
 from elp.accounts import services as accounts_services
 from elp.accounts.decorators import admin_required
 from elp.bookings import services as bookings_services
+from elp.errors import link_refusals
 from elp.reports import dashboard
 
 bp = Blueprint("admin", __name__)
+# A refused admin action links back to what it was about (the first the URL names).
+link_refusals(bp, "school_id", "admin.school", "Go to the school")
+link_refusals(bp, "user_id", "admin.user", "Go to the user")
+link_refusals(bp, "charge_id", "admin.charge", "Go to the charge")
+link_refusals(bp, "offer_id", "offers.show", "Go to the offer")
+link_refusals(bp, "access_code_id", "admin.access_codes", "Go to access codes", pass_value=False)
+link_refusals(bp, "token_id", "admin.api_tokens", "Go to API tokens", pass_value=False)
+link_refusals(bp, "category_id", "admin.categories", "Go to categories", pass_value=False)
 
 
 @bp.get("/")

@@ -38,6 +38,13 @@ from elp.billing.models import (
     DocumentKind,
     PaidVia,
 )
+from elp.billing.quotes import (  # noqa: F401 (the charge on terms not yet agreed)
+    Quote,
+    amount_words,
+    charge_words,
+    quote,
+    rule_words,
+)
 from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db

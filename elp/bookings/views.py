@@ -22,7 +22,7 @@ from elp.bookings.forms import (
 )
 from elp.bookings.models import BookingStatus
 from elp.bookings.transitions import LOOKS
-from elp.errors import InvalidInput
+from elp.errors import InvalidInput, link_refusals
 from elp.settings import services as settings
 from elp.timeutil import uk_today
 from elp.unit_of_work import unit_of_work
@@ -30,6 +30,7 @@ from elp.unit_of_work import unit_of_work
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 # Each state's words and colour, for the status tag wherever a booking is shown.
 bp.add_app_template_global(LOOKS, "booking_looks")
+link_refusals(bp, "booking_id", "bookings.show", "Go to the booking")
 
 
 @bp.get("")

@@ -6,7 +6,7 @@ or changes a booking's session dates a new `session_dates_change` row is added (
 edited); the newest is in force and is copied to `booking.session_dates`.
 
 Revision ID: b5e1d93c2a7f
-Revises: a4747a5f4f3e
+Revises: od1126dca51
 Create Date: 2026-12-07 23:46:37.182272
 
 """
@@ -17,7 +17,7 @@ import elp.timeutil
 
 # revision identifiers, used by Alembic.
 revision = 'b5e1d93c2a7f'
-down_revision = 'a4747a5f4f3e'
+down_revision = 'od1126dca51'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from elp import what_needs_you
 from elp.accounts import services as accounts_services
 from elp.accounts.decorators import admin_required
 from elp.reports import dashboard
@@ -16,6 +17,7 @@ def index():
         "admin/index.html",
         summary=accounts_services.admin_summary(),
         week=dashboard.this_weeks_figures(),
+        work=what_needs_you.for_admins(),
     )
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from elp.accounts.decorators import school_user_required
 from elp.billing import invoices
 from elp.bounds import page_number
+from elp.notifications import read_where_read
 
 bp = Blueprint("charges", __name__, url_prefix="/charges")
 
@@ -35,6 +36,7 @@ def index():
 @bp.get("/<int:charge_id>")
 @school_user_required
 def show(charge_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     charge = invoices.charge_for_school(charge_id, current_user)
     return render_template("billing/invoice.html", **invoices.invoice_context(charge))
 

@@ -216,3 +216,11 @@ def _shorten(name):
     if len(name) <= NAME_IN_NOTIFICATION_MAX:
         return name
     return name[: NAME_IN_NOTIFICATION_MAX - 1].rstrip() + "…"
+
+
+# What waits on a school, for its home page (`bookings.waiting`).
+from elp.bookings.waiting import (  # noqa: E402, F401
+    bookings_waiting,
+    count_bookings_waiting,
+    next_session,
+)

@@ -14,6 +14,7 @@ from elp.bookings.calendar import calendar_file
 from elp.bookings.forms import CancelForm, FeedbackForm
 from elp.bookings.models import BookingStatus
 from elp.errors import InvalidInput
+from elp.notifications import read_where_read
 from elp.settings import services as settings
 from elp.unit_of_work import unit_of_work
 
@@ -31,6 +32,7 @@ def index():
 @bp.get("/<int:booking_id>")
 @school_user_required
 def show(booking_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     booking = services.booking_for_user(booking_id, current_user)
     return _booking_page(booking, FeedbackForm())
 

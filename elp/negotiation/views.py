@@ -12,6 +12,7 @@ from elp.errors import InvalidInput
 from elp.negotiation import reading, services
 from elp.negotiation.forms import CounterForm, DeclineForm, MessageForm, NewRequestForm
 from elp.negotiation.terms import UNIT_PLURALS
+from elp.notifications import read_where_read
 from elp.offers import services as offer_services
 from elp.offers.services import UNITS
 from elp.unit_of_work import unit_of_work
@@ -54,6 +55,7 @@ def new(offer_id):
 @bp.get("/requests/<int:request_id>")
 @school_user_required
 def show(request_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     support_request, read_at = services.request_and_reading(request_id, current_user)
     return _show(support_request, read_at)
 

@@ -75,6 +75,7 @@ def _rows_statement():
             case((to_answer, 1), else_=0),
             case((_unread(SCHOOL), 1), else_=0),
         )
+        .select_from(SupportRequest)
         .join(latest, latest.id == _latest_proposal_id())
         .join(offer, offer.c.id == SupportRequest.offer_id)
         .join(other_school, other_school.c.id == other_id)
@@ -135,6 +136,7 @@ def next_answer_awaited(school_id):
     )
     row = db.session.execute(
         select(SupportRequest.id, offer.c.title, other_school.c.name, SupportRequest.expires_at)
+        .select_from(SupportRequest)
         .join(latest, latest.id == _latest_proposal_id())
         .join(offer, offer.c.id == SupportRequest.offer_id)
         .join(other_school, other_school.c.id == other_id)

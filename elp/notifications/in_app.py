@@ -70,8 +70,10 @@ def claim_reminder(kind, subject, now=None):
         dialect.insert(ReminderSent)
         .values(kind=kind, subject=subject, sent_at=now or utcnow())
         .on_conflict_do_nothing(index_elements=[ReminderSent.kind, ReminderSent.subject])
+        .returning(ReminderSent.kind)  # a row only if this insert made it (rowcount is not
+        # reliable for a skipped conflict across drivers)
     )
-    return claimed.rowcount == 1
+    return claimed.first() is not None
 
 
 # --- Reading them -------------------------------------------------------------------------

@@ -93,15 +93,17 @@ def navigation_items():
         for text, endpoint, audience, section in ITEMS
         if _can_see(audience)
     ]
+    counts = {}
     if items and current_user.school_id is not None:
         counts = what_needs_you.menu_counts(current_user.school_id)
-        for item in items:
-            count = counts.get(COUNTED.get(item["endpoint"]))
-            if count:
-                item["text"] = f"{item['text']} ({count:,})"
     current = _current_section(items) if items and request.endpoint else None
     return [
-        {"text": item["text"], "href": item["href"], "active": item["endpoint"] == current}
+        {
+            "text": item["text"],
+            "href": item["href"],
+            "active": item["endpoint"] == current,
+            "count": counts.get(COUNTED.get(item["endpoint"])) or None,
+        }
         for item in items
     ]
 

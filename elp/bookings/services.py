@@ -222,5 +222,7 @@ def _shorten(name):
 from elp.bookings.waiting import (  # noqa: E402, F401
     bookings_waiting,
     count_bookings_waiting,
+    bookings_waiting_count,
+    count_parameters,
     next_session,
 )

@@ -12,7 +12,7 @@ booking's session dates in Python, as every dialect stores a JSON list different
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 
 from elp.accounts import services as accounts
 from elp.bookings.models import Booking, BookingStatus, Feedback
@@ -25,6 +25,7 @@ from elp.waiting import BOOKINGS, Waiting
 # How long after completion a school is asked for its feedback, on its home page.
 FEEDBACK_PROMPT_DAYS = 30
 SCHOOL, TODAY, SINCE = bindparam("school_id"), bindparam("today"), bindparam("since")
+TODAY_TEXT = bindparam("today_text")
 
 
 def last_session_date(booking_row):
@@ -116,7 +117,11 @@ def bookings_waiting(school_id, now=None):
         elif row.status == BookingStatus.DELIVERED:
             if completes_after is None:
                 completes_after = timedelta(days=settings.auto_complete_days())
-            completes_on = (row.delivered_at + completes_after).astimezone(UK_TIME).date()
+            completes_on = (
+                (row.delivered_at + completes_after).astimezone(UK_TIME).date()
+                if row.delivered_at is not None
+                else None
+            )
             items.append(
                 Waiting(
                     BOOKINGS,
@@ -134,6 +139,55 @@ def bookings_waiting(school_id, now=None):
 def count_bookings_waiting(school_id):
     """How many bookings wait on the school (the menu's "Bookings (1)")."""
     return len(bookings_waiting(school_id))
+
+
+def bookings_waiting_count(dialect_name):
+    """The same count as a scalar subquery, for the menu to read with the other sections'
+    counts in one statement, with the parameters of `count_parameters`. The last session
+    date is read from the JSON list in SQL here (each dialect has its own function for it);
+    `bookings_waiting` reads it in Python, and the tests hold the two to the same answer."""
+    if dialect_name == "postgresql":
+        dates = func.json_array_elements_text(Booking.session_dates).table_valued("value")
+    else:
+        dates = func.json_each(Booking.session_dates).table_valued("value")
+    # ISO dates compare as text in date order; no session dates gives NULL, and the end of
+    # the window decides (every session date lies within the window).
+    last_session = select(func.max(dates.c.value)).scalar_subquery()
+    party = or_(Booking.seeking_school_id == SCHOOL, Booking.offering_school_id == SCHOOL)
+    return (
+        select(func.count(Booking.id))
+        .where(
+            or_(
+                and_(
+                    Booking.offering_school_id == SCHOOL,
+                    Booking.status == BookingStatus.CONFIRMED,
+                    Booking.earliest_start < TODAY,
+                    or_(Booking.latest_end < TODAY, last_session < TODAY_TEXT),
+                ),
+                and_(
+                    Booking.seeking_school_id == SCHOOL, Booking.status == BookingStatus.DELIVERED
+                ),
+                and_(
+                    party,
+                    Booking.status == BookingStatus.COMPLETED,
+                    Booking.completed_at >= SINCE,
+                    feedback_missing(SCHOOL),
+                ),
+            )
+        )
+        .scalar_subquery()
+    )
+
+
+def count_parameters(now=None):
+    """The parameters of `bookings_waiting_count`, as of `now`, besides `school_id`."""
+    now = now or utcnow()
+    today = now.astimezone(UK_TIME).date()
+    return {
+        "today": today,
+        "today_text": today.isoformat(),
+        "since": now - timedelta(days=FEEDBACK_PROMPT_DAYS),
+    }
 
 
 def next_session(school_id, now=None):

@@ -196,7 +196,7 @@ def test_a_booking_with_a_session_still_to_come_does_not_wait(client, login_as, 
             offer,
             author=brentwood_member,
             earliest_start=uk_today() - timedelta(days=20),
-            latest_end=uk_today() - timedelta(days=1),
+            latest_end=uk_today() + timedelta(days=5),
             session_dates=[str(uk_today() - timedelta(days=20)), str(uk_today())],
         )
     )

@@ -18,14 +18,10 @@ def _to_pay(school_id):
     return Charge.school_id == school_id, Charge.status == ChargeStatus.PENDING
 
 
-def count_charges_waiting(school_id):
-    """How many charges the school has still to pay (the menu's "Charges (1)")."""
-    return db.session.scalar(select(func.count(Charge.id)).where(*_to_pay(school_id)))
-
-
 def charges_waiting_count():
-    """The same count as a scalar subquery, with the parameter `school_id`, for the menu to
-    read with the other sections' counts in one statement."""
+    """How many charges the school has still to pay (the menu's "Charges (1)"), as a scalar
+    subquery with the parameter `school_id`, read with the other sections' counts in one
+    statement."""
     return select(func.count(Charge.id)).where(*_to_pay(bindparam("school_id"))).scalar_subquery()
 
 

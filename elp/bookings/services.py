@@ -221,7 +221,6 @@ def _shorten(name):
 # What waits on a school, for its home page (`bookings.waiting`).
 from elp.bookings.waiting import (  # noqa: E402, F401
     bookings_waiting,
-    count_bookings_waiting,
     bookings_waiting_count,
     count_parameters,
     next_session,

@@ -5,8 +5,9 @@
 - the seeking school confirms a delivered booking, before it completes by itself;
 - either school writes its feedback on a completed booking, for FEEDBACK_PROMPT_DAYS.
 
-One statement, whatever the number of bookings: the last session date is read from the
-booking's session dates in Python, as every dialect stores a JSON list differently.
+One statement, whatever the number of bookings. The list reads the last session date from
+the booking's session dates in Python; the menu's count reads it in SQL (each dialect has
+its own JSON function), and the tests hold the two to the same answer.
 """
 
 from datetime import date, timedelta
@@ -26,6 +27,9 @@ from elp.waiting import BOOKINGS, Waiting
 FEEDBACK_PROMPT_DAYS = 30
 SCHOOL, TODAY, SINCE = bindparam("school_id"), bindparam("today"), bindparam("since")
 TODAY_TEXT = bindparam("today_text")
+# The confirmed bookings read for the next session: the earliest to start. A later-starting
+# booking with an earlier session is past the window of these few only in odd cases.
+NEXT_SESSION_CANDIDATES = 20
 
 
 def last_session_date(booking_row):
@@ -136,11 +140,6 @@ def bookings_waiting(school_id, now=None):
     return sorted(items, key=Waiting.sort_key)
 
 
-def count_bookings_waiting(school_id):
-    """How many bookings wait on the school (the menu's "Bookings (1)")."""
-    return len(bookings_waiting(school_id))
-
-
 def bookings_waiting_count(dialect_name):
     """The same count as a scalar subquery, for the menu to read with the other sections'
     counts in one statement, with the parameters of `count_parameters`. The last session
@@ -222,8 +221,3 @@ def next_session(school_id, now=None):
         start,
         "Next session",
     )
-
-
-# The confirmed bookings read for the next session: the earliest to start. A later-starting
-# booking with an earlier session is past the window of these few only in odd cases.
-NEXT_SESSION_CANDIDATES = 20

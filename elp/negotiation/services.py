@@ -382,7 +382,6 @@ def _tell(support_request, school_id, kind, text):
 
 # What waits on a school, for its home page (`negotiation.waiting`).
 from elp.negotiation.waiting import (  # noqa: E402, F401
-    count_requests_waiting,
     requests_waiting_count,
     next_answer_awaited,
     requests_waiting,

@@ -2,8 +2,9 @@
 open requests whose latest proposal the school must answer (by the date it expires), and
 requests with news it has not opened (a new message, the other school's decision).
 
-Two statements, built once, whatever the number of requests: the count, and the rows (the
-most urgent first, at most ROWS_MAX of them; the page links to the inbox for the rest).
+Statements built once, whatever the number of requests: the count (for the menu), and the
+rows (the most urgent first, at most ROWS_MAX of them; the page links to the inbox for the
+rest).
 """
 
 from functools import cache
@@ -92,14 +93,10 @@ def _rows_statement():
     )
 
 
-def count_requests_waiting(school_id):
-    """How many requests wait on the school (the menu's "Requests (2)")."""
-    return db.session.scalar(_count_statement(), {"school_id": school_id})
-
-
 def requests_waiting_count():
-    """The same count as a scalar subquery, with the parameter `school_id`, for the menu to
-    read with the other sections' counts in one statement."""
+    """How many requests wait on the school (the menu's "Requests (2)"), as a scalar
+    subquery with the parameter `school_id`, read with the other sections' counts in one
+    statement."""
     return _count_statement().scalar_subquery()
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from elp import what_needs_you
 from elp.billing.models import Charge
 from elp.bookings.models import Feedback
 from elp.extensions import db as _db
@@ -377,3 +378,40 @@ def test_a_school_lead_sees_the_same_as_a_member(client, login_as, schools):
     lead = make_lead(harlow)
 
     assert _items(_home(login_as(lead))) == _items(_home(login_as(harlow_member)))
+
+
+def test_the_menu_counts_what_the_home_page_lists_in_each_section(client, login_as, schools):
+    """The menu counts in SQL what the page lists from the rows: a mix of every state,
+    session dates passed and to come, for both schools."""
+    harlow, brentwood, offer, harlow_member, brentwood_member = schools  # noqa: RUF059
+    offer.capacity = None
+    today = uk_today()
+    windows = [
+        (today - timedelta(days=30), today - timedelta(days=2), []),  # window ended
+        (today - timedelta(days=30), today + timedelta(days=30), []),  # window still open
+        (today - timedelta(days=30), today + timedelta(days=30), [str(today - timedelta(days=5))]),
+        (today - timedelta(days=30), today + timedelta(days=30), [str(today)]),  # today
+        (today + timedelta(days=3), today + timedelta(days=30), []),  # not started
+    ]
+    for start, end, sessions in windows:
+        make_booking(
+            make_request(
+                offer,
+                author=brentwood_member,
+                earliest_start=start,
+                latest_end=end,
+                session_dates=sessions,
+            ),
+            accepted_by=harlow_member,
+        )
+    delivered = make_booking(make_request(offer, author=brentwood_member))
+    delivered.status, delivered.delivered_at = "delivered", utcnow() - days(3)
+    completed = make_booking(make_request(offer, author=brentwood_member))
+    completed.status, completed.completed_at = "completed", utcnow() - days(2)
+    make_request(offer, author=brentwood_member)
+    _db.session.commit()
+
+    for member in (harlow_member, brentwood_member):
+        needs = what_needs_you.for_school(member.school_id)
+        assert what_needs_you.menu_counts(member.school_id) == needs.counts
+    assert what_needs_you.menu_counts(harlow.id)["bookings"] == 2 + 1  # to deliver, feedback

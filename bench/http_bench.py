@@ -1,5 +1,5 @@
-"""HTTP benchmark: the search results page, a request page and the Requests inbox against a
-trivial page.
+"""HTTP benchmark: the search results page, a request page, the Requests inbox and the home
+page ("What needs you") against a trivial page.
 
     python bench/http_bench.py --offers 5000
     python bench/http_bench.py --offers 5000 --requests 2000 --clients 4
@@ -14,9 +14,10 @@ client threads on this machine: first to the accessibility statement, then to th
 results page with search_bench.py's seeded mix of queries and filters, then to the
 negotiation's request page (as the seeking school: the first visit records its reading;
 later ones find nothing new and write nothing, as real visits do), then to each lead's
-Requests inbox (a page of 25 rows at most). It does so for several rounds (`--rounds`), each
-timing every page in turn, so that a page and the trivial page it is compared with are
-measured in the same minutes of a shared machine.
+Requests inbox (a page of 25 rows at most), then to each lead's home page, where every
+request received waits for an answer (50 listed at most). It does so for several rounds
+(`--rounds`), each timing every page in turn, so that a page and the trivial page it is
+compared with are measured in the same minutes of a shared machine.
 Prints the median requests/s over the rounds, median and p95 latency for each page, and
 each page's throughput as a share of the trivial page's (the median over the rounds, and
 each round's). Where /proc is readable it also prints the workers' CPU time per request of
@@ -338,9 +339,12 @@ def main():
             (f"request page, {NEGOTIATION_PROPOSALS} proposals",
              [f"/requests/{request_id}"] * options.requests, cookie),
         ]
-        for size, email in inboxes.items():
-            phases.append((f"inbox, {size} requests", ["/requests"] * options.requests,
-                           sign_in(port, email)))
+        leads = {size: sign_in(port, email) for size, email in inboxes.items()}
+        for size, lead in leads.items():
+            phases.append((f"inbox, {size} requests", ["/requests"] * options.requests, lead))
+        # The same leads' home pages: each received request waits for their answer.
+        for size, lead in leads.items():
+            phases.append((f"home page, {size} waiting", ["/"] * options.requests, lead))
         print(f"gunicorn -w 2 on {os.cpu_count()} cores, "
               f"{options.clients} client threads on the same machine, "
               f"{options.rounds} rounds of every page")
@@ -376,7 +380,8 @@ def main():
                 share = cpu[phases[0][0]] / cpu[label] if cpu[label] else 0
                 print(f"  {label:28} {per_request * 1000:6.2f} ms  {share:.0%}")
         trivial = throughputs.pop(phases[0][0])
-        names = ["Search", "Request page", *(f"Inbox ({size})" for size in inboxes)]
+        names = ["Search", "Request page", *(f"Inbox ({size})" for size in inboxes),
+                 *(f"Home page ({size})" for size in inboxes)]
         for label, name in zip(throughputs, names, strict=True):
             ratios = [page / base for page, base in zip(throughputs[label], trivial, strict=True)]
             ratio = statistics.median(ratios)

@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl
 from flask import request, url_for
 from flask_login import current_user
 
+from elp import what_needs_you
 from elp.extensions import db
 from elp.offers.models import Offer
 
@@ -79,16 +80,30 @@ def _own_offer_page():
     return offer is not None and offer.school_id == current_user.school_id
 
 
+# The school's menu items that carry how many things wait there ("Requests (2)"), by the
+# section `elp.what_needs_you` counts them in.
+COUNTED = {"inbox.requests": "requests", "bookings.index": "bookings", "charges.index": "charges"}
+
+
 def navigation_items():
-    """Return the menu for the signed-in user, with the current section marked."""
+    """Return the menu for the signed-in user, with the current section marked, and for a
+    school user how many things wait on its school in Requests, Bookings and Charges."""
     items = [
         {"text": text, "endpoint": endpoint, "section": section, "href": url_for(endpoint)}
         for text, endpoint, audience, section in ITEMS
         if _can_see(audience)
     ]
+    counts = {}
+    if items and current_user.school_id is not None:
+        counts = what_needs_you.menu_counts(current_user.school_id)
     current = _current_section(items) if items and request.endpoint else None
     return [
-        {"text": item["text"], "href": item["href"], "active": item["endpoint"] == current}
+        {
+            "text": item["text"],
+            "href": item["href"],
+            "active": item["endpoint"] == current,
+            "count": counts.get(COUNTED.get(item["endpoint"])) or None,
+        }
         for item in items
     ]
 

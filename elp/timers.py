@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from elp.bookings.timers import complete_delivered_bookings
+from elp.billing.timers import send_charge_reminders
+from elp.bookings.timers import complete_delivered_bookings, send_booking_reminders
 from elp.negotiation.timers import expire_requests, send_expiry_reminders
 from elp.notifications.services import deliver_outbox
 from elp.timeutil import utcnow
@@ -19,7 +20,7 @@ from elp.timeutil import utcnow
 @dataclass(frozen=True)
 class TickReport:
     expired: int
-    reminded: int
+    reminded: int  # every reminder: proposals about to expire, bookings, charges
     completed: int
 
     def __str__(self):
@@ -36,19 +37,20 @@ def _count(number, noun):
 
 def tick(now=None):
     """Run every timer once, as of `now`. Expiry goes first, so a request that expires
-    is not also reminded."""
+    is not also reminded; completion before the reminders, so a booking that completes is
+    not asked to be confirmed."""
     now = now or utcnow()
-    return TickReport(
-        expired=expire_requests(now),
-        reminded=send_expiry_reminders(now),
-        completed=complete_delivered_bookings(now),
-    )
+    expired = expire_requests(now)
+    reminded = send_expiry_reminders(now)
+    completed = complete_delivered_bookings(now)
+    reminded += send_booking_reminders(now) + send_charge_reminders(now)
+    return TickReport(expired=expired, reminded=reminded, completed=completed)
 
 
 @click.command("tick")
 @with_appcontext
 def tick_command():
-    """Expire unanswered proposals, send expiry reminders, complete delivered bookings."""
+    """Expire unanswered proposals, complete delivered bookings, send the reminders."""
     # The emails go before the command ends, from this process, rather than from a
     # background thread its exit would cut short.
     config = current_app.config

@@ -28,6 +28,8 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
                 "inbox, 10 requests",
                 "inbox, 100 requests",
                 "Inbox (100) ÷ trivial throughput",
+                "home page, 100 waiting",
+                "Home page (100) ÷ trivial throughput",
             ],
         ),
     ],

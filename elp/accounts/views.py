@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from elp import what_needs_you
 from elp.accounts import services
 from elp.accounts.decorators import lead_required, school_user_required
 from elp.accounts.forms import (
@@ -101,7 +102,13 @@ def _safe_next(target):
 def home():
     if not current_user.is_authenticated:
         return render_template("accounts/home.html")
-    return render_template("accounts/dashboard.html", role_name=ROLE_NAMES[current_user.role])
+    if current_user.is_admin:
+        return render_template("accounts/dashboard.html", role_name=ROLE_NAMES[current_user.role])
+    return render_template(
+        "accounts/what_needs_you.html",
+        needs=what_needs_you.for_school(current_user.school_id),
+        role_name=ROLE_NAMES[current_user.role],
+    )
 
 
 @bp.get("/accessibility")

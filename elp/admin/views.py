@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from elp import what_needs_you
 from elp.accounts import services as accounts_services
 from elp.accounts.decorators import admin_required
 from elp.bookings import services as bookings_services
@@ -27,6 +28,7 @@ def index():
         summary=accounts_services.admin_summary(),
         week=dashboard.this_weeks_figures(),
         disputed_bookings=bookings_services.count_disputed_bookings(),
+        work=what_needs_you.for_admins(),
     )
 
 

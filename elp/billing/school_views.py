@@ -13,6 +13,7 @@ from elp.accounts.decorators import school_user_required
 from elp.billing import invoices
 from elp.bounds import page_number
 from elp.errors import link_refusals
+from elp.notifications import read_where_read
 
 bp = Blueprint("charges", __name__, url_prefix="/charges")
 link_refusals(bp, "charge_id", "charges.show", "Go to the charge")
@@ -37,6 +38,7 @@ def index():
 @bp.get("/<int:charge_id>")
 @school_user_required
 def show(charge_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     charge = invoices.charge_for_school(charge_id, current_user)
     return render_template("billing/invoice.html", **invoices.invoice_context(charge))
 

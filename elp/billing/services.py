@@ -382,3 +382,12 @@ def _credit_note(charge, kind, net_pence, vat_pence, reason, actor):
     )
     db.session.add(note)
     return note
+
+
+# What waits on a school or on ELP admins, for their home pages (`billing.waiting`).
+from elp.billing.waiting import (  # noqa: E402, F401
+    charges_waiting,
+    charges_waiting_count,
+    count_flagged_for_attention,
+    overdue_charges,
+)

@@ -325,3 +325,10 @@ def booking_for_admin(booking_id):
     if booking is None:
         raise NotFound()
     return booking
+# What waits on a school, for its home page (`bookings.waiting`).
+from elp.bookings.waiting import (  # noqa: E402, F401
+    bookings_waiting,
+    bookings_waiting_count,
+    count_parameters,
+    next_session,
+)

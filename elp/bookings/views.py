@@ -23,6 +23,7 @@ from elp.bookings.forms import (
 from elp.bookings.models import BookingStatus
 from elp.bookings.transitions import LOOKS
 from elp.errors import InvalidInput, link_refusals
+from elp.notifications import read_where_read
 from elp.settings import services as settings
 from elp.timeutil import uk_today
 from elp.unit_of_work import unit_of_work
@@ -44,6 +45,7 @@ def index():
 @bp.get("/<int:booking_id>")
 @school_user_required
 def show(booking_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     booking = services.booking_for_user(booking_id, current_user)
     return _booking_page(booking, FeedbackForm())
 

@@ -396,3 +396,11 @@ def _tell(support_request, school_id, kind, text):
     if len(text) > NOTIFICATION_TEXT_MAX:
         text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
     notify(school_id, kind, text, "negotiation.show", request_id=support_request.id)
+
+
+# What waits on a school, for its home page (`negotiation.waiting`).
+from elp.negotiation.waiting import (  # noqa: E402, F401
+    requests_waiting_count,
+    next_answer_awaited,
+    requests_waiting,
+)

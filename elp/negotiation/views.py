@@ -21,6 +21,7 @@ from elp.negotiation.forms import (
 )
 from elp.negotiation.models import RequestStatus
 from elp.negotiation.terms import MAX_QUANTITY, UNIT_PLURALS
+from elp.notifications import read_where_read
 from elp.offers import services as offer_services
 from elp.offers.services import UNITS
 from elp.unit_of_work import unit_of_work
@@ -99,6 +100,7 @@ def _total_asked_for(args):
 @bp.get("/requests/<int:request_id>")
 @school_user_required
 def show(request_id):
+    read_where_read()  # first: a commit would make the page reload what it read
     support_request, read_at = services.request_and_reading(request_id, current_user)
     return _show(support_request, read_at)
 

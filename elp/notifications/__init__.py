@@ -24,3 +24,22 @@ def unread_notification_count():
     from elp.notifications import in_app
 
     return in_app.unread_count(current_user)
+
+
+def read_where_read():
+    """Mark the signed-in user's unread notifications about the page being opened (a
+    request, a booking, a charge: each notification links to its page) read.
+
+    Called by those pages before they render, so the header's count already leaves them
+    out. It writes, and commits, only when there is something to mark: opening a page with
+    nothing unread about it costs one small read on the user's unread notifications.
+    """
+    from flask import request
+
+    from elp.notifications import in_app
+    from elp.unit_of_work import unit_of_work
+
+    unread = in_app.unread_about(current_user, request.path)
+    if unread:
+        with unit_of_work():
+            in_app.mark_these_read(current_user, unread)

@@ -4,11 +4,17 @@ of them they also want by email, and reading them."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from elp.accounts.services import active_admins, colleagues
 from elp.errors import NotFound
 from elp.extensions import db
-from elp.notifications.models import NOTIFICATION_KINDS, Notification, NotificationPreference
+from elp.notifications.models import (
+    NOTIFICATION_KINDS,
+    Notification,
+    NotificationPreference,
+    ReminderSent,
+)
 from elp.notifications.services import queue_email
 from elp.timeutil import utcnow
 from elp.urls import absolute_url, path_for
@@ -16,17 +22,21 @@ from elp.urls import absolute_url, path_for
 NOTIFICATIONS_PER_PAGE = 25
 
 
-def notify(school_id, kind, text, endpoint, **values):
+def notify(school_id, kind, text, endpoint, *, leads_only=False, **values):
     """Tell every active user of a school about an event that needs its attention: an
     in-app notification each, and an email each through the outbox (sent after the commit)
-    unless the user turned email off for this kind.
+    unless the user turned email off for this kind. `leads_only` tells only its school
+    leads (reminders about money).
 
     `text` is one sentence without its full stop ("Harlow Primary accepted your proposal
     for Phonics catch-up"); `endpoint` and `values` name the page it links to.
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    _notify_users(colleagues(school_id), kind, text, endpoint, **values)
+    users = colleagues(school_id)
+    if leads_only:
+        users = [user for user in users if user.is_lead]
+    _notify_users(users, kind, text, endpoint, **values)
 
 
 def notify_admins(kind, text, endpoint, **values):
@@ -60,6 +70,22 @@ def _email_turned_off(kind, user_ids):
             )
         )
     )
+
+
+def claim_reminder(kind, subject, now=None):
+    """Claim the reminder `kind` about `subject` for this transaction; False if it has been
+    sent already (or another tick is sending it now: its insert holds the key until it
+    commits, and then this one finds it). The claim and the reminder's notifications commit
+    together, so a reminder is sent once or, if the tick fails, not at all."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    claimed = db.session.execute(
+        dialect.insert(ReminderSent)
+        .values(kind=kind, subject=subject, sent_at=now or utcnow())
+        .on_conflict_do_nothing(index_elements=[ReminderSent.kind, ReminderSent.subject])
+        .returning(ReminderSent.kind)  # a row only if this insert made it (rowcount is not
+        # reliable for a skipped conflict across drivers)
+    )
+    return claimed.first() is not None
 
 
 # --- Reading them -------------------------------------------------------------------------
@@ -99,6 +125,31 @@ def mark_read(user, notification_id):
         notification.read_at = utcnow()
         db.session.flush()
     return notification
+
+
+def unread_about(user, path):
+    """The ids of the user's unread notifications that link to this page."""
+    return db.session.scalars(
+        select(Notification.id).where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.link == path,
+        )
+    ).all()
+
+
+def mark_these_read(user, notification_ids):
+    """Mark these notifications of the user read (others' ids are left alone)."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(notification_ids),
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_all_read(user):

@@ -44,6 +44,12 @@ NOTIFICATION_KINDS = {
     "disputed": "A problem is reported with a delivered booking",
     "resolved": "ELP settles a problem reported with a booking",
     "feedback": "Feedback is left on a booking",
+    # Reminders `elp tick` sends, each once (see ReminderSent).
+    "delivery_reminder": "A booking’s last session has passed: mark it as delivered",
+    "completion_reminder": "A delivered booking completes by itself in 3 days",
+    "feedback_reminder": "Feedback is still to write on a completed booking",
+    "charge_due_reminder": "A service charge is due in 7 days (school leads)",
+    "charge_overdue_reminder": "A service charge is overdue (school leads)",
 }
 
 
@@ -74,3 +80,15 @@ class NotificationPreference(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     email: Mapped[bool] = mapped_column(default=True)
+
+
+class ReminderSent(db.Model):
+    """A reminder `elp tick` has sent: its kind and what it is about ("booking:12",
+    "booking:12:school:3"). Inserting the row claims the reminder, so of two ticks at once,
+    on one node or several, exactly one sends it, and no later tick sends it again."""
+
+    __tablename__ = "reminder_sent"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(60), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -132,3 +132,13 @@ def _claim(email_id):
     )
     db.session.commit()
     return claimed.rowcount == 1
+
+
+def count_failed_emails():
+    """Emails the outbox gave up on: never sent, and out of attempts (admins' "Emails not
+    sent")."""
+    return db.session.scalar(
+        db.select(db.func.count(OutboxEmail.id)).where(
+            OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= MAX_ATTEMPTS
+        )
+    )

@@ -19,6 +19,7 @@ lives in.
 """
 
 from elp.offers.models import DELIVERY_MODES, PER_UNIT, PHASES, UNITS
+from elp.offers.moderation_queue import awaiting_count as count_awaiting_moderation
 from elp.offers.services.capacity import (
     UNITS_CHANGED,
     give_back_units,
@@ -78,6 +79,7 @@ from elp.offers.services.moderation import (
 from elp.offers.services.reads import (
     SORTS,
     count_visible_offers,
+    drafts_waiting,
     hidden_offers,
     offer_by_id,
     offer_for_viewer,
@@ -124,9 +126,11 @@ __all__ = [
     "check_can_hide",
     "check_offer_details",
     "clean_category_name",
+    "count_awaiting_moderation",
     "count_visible_offers",
     "create_offer",
     "details_of",
+    "drafts_waiting",
     "ensure_categories",
     "give_back_units",
     "hidden_offers",

@@ -8,7 +8,10 @@ from elp.offers.models import (
     PUBLISHED,
     STATUSES,
     Offer,
+    OfferStatus,
 )
+from elp.urls import path_for
+from elp.waiting import OFFERS, Waiting
 
 
 def visible_to_seeking_schools():
@@ -110,3 +113,21 @@ def status_counts(school):
     counts = dict.fromkeys(STATUSES, 0)
     counts.update(dict(rows.all()))
     return counts
+
+
+# Drafts on the school's "What needs you" page: at most this many, the oldest edit first.
+DRAFTS_WAITING_MAX = 50
+
+
+def drafts_waiting(school_id):
+    """The school's unfinished draft offers, as `Waiting` items, the longest untouched first."""
+    rows = db.session.execute(
+        select(Offer.id, Offer.title)
+        .where(Offer.school_id == school_id, Offer.status == OfferStatus.DRAFT)
+        .order_by(Offer.updated_at, Offer.id)
+        .limit(DRAFTS_WAITING_MAX)
+    )
+    return [
+        Waiting(OFFERS, f"Finish your draft offer ‘{title}’", path_for("offers.edit", offer_id=id_))
+        for id_, title in rows
+    ]

@@ -1,0 +1,69 @@
+"""The service charges' reminders, run by `elp tick`: the paying school's leads are told 7
+days before a charge is due, and again on the first day it is overdue (the day after its
+due date), each once.
+
+Each reminder is claimed by `notifications.in_app.claim_reminder` in the transaction that
+notifies, one charge per transaction, so overlapping ticks, on one node or several, send it
+exactly once; a charge paid, waived or voided meanwhile is skipped.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from elp import money
+from elp.billing.models import Charge, ChargeStatus
+from elp.extensions import db
+from elp.notifications.in_app import claim_reminder, notify
+from elp.timeutil import UK_TIME, format_date
+from elp.unit_of_work import unit_of_work
+
+DUE_NOTICE = timedelta(days=7)
+CHARGE_PAGE = "charges.show"
+
+
+def send_charge_reminders(now):
+    """Send the reminders due on pending charges as of `now`. Return how many were sent."""
+    today = now.astimezone(UK_TIME).date()
+    due_soon = db.session.scalars(
+        select(Charge.id)
+        .where(
+            Charge.status == ChargeStatus.PENDING,
+            Charge.due_date >= today,
+            Charge.due_date <= today + DUE_NOTICE,
+        )
+        .order_by(Charge.id)
+    ).all()
+    overdue = db.session.scalars(
+        select(Charge.id)
+        .where(Charge.status == ChargeStatus.PENDING, Charge.due_date < today)
+        .order_by(Charge.id)
+    ).all()
+    return sum(_remind(charge_id, "charge_due_reminder", now) for charge_id in due_soon) + sum(
+        _remind(charge_id, "charge_overdue_reminder", now) for charge_id in overdue
+    )
+
+
+def _remind(charge_id, kind, now):
+    with unit_of_work():
+        charge = db.session.get(Charge, charge_id, options=[joinedload(Charge.booking)])
+        if charge.status != ChargeStatus.PENDING or not claim_reminder(
+            kind, f"charge:{charge_id}", now
+        ):
+            return False
+        amount = money.format_pence(charge.gross_pence, whole_pounds_short=False)
+        title = charge.booking.offer_title
+        if kind == "charge_due_reminder":
+            text = (
+                f"The ELP service charge of {amount} for ‘{title}’ (invoice "
+                f"{charge.invoice_number}) is due by {format_date(charge.due_date)}"
+            )
+        else:
+            text = (
+                f"The ELP service charge of {amount} for ‘{title}’ (invoice "
+                f"{charge.invoice_number}) was due by {format_date(charge.due_date)} and is "
+                "overdue"
+            )
+        notify(charge.school_id, kind, text, CHARGE_PAGE, leads_only=True, charge_id=charge_id)
+    return True

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 IMMEDIATE = "immediate"
 QUEUE_FILE = "worker-queue.sqlite3"
-BEAT_EVERY_SECONDS = 30  # a long job's progress comes often; its record needs only a beat now and then
+BEAT_EVERY_SECONDS = (
+    30  # a long job's progress comes often; its record needs only a beat now and then
+)
 
 huey = Huey("elp", results=False, utc=True, immediate=True)
 JOBS = {}  # name -> the queued function, to queue a lost run again

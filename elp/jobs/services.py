@@ -115,7 +115,8 @@ def recover_lost_runs(retryable, now=None):
         session.execute(
             delete(JobRun).where(
                 or_(
-                    JobRun.status.in_([FINISHED, RETRIED]) & (JobRun.started_at < now - KEEP_FINISHED),
+                    JobRun.status.in_([FINISHED, RETRIED])
+                    & (JobRun.started_at < now - KEEP_FINISHED),
                     (JobRun.status == FAILED) & (JobRun.started_at < now - KEEP_FAILED),
                 )
             )
@@ -136,9 +137,9 @@ def failed_runs(limit=FAILED_SHOWN):
 
 def count_failed_since(since):
     return db.session.scalar(
-        select(func.count()).select_from(JobRun).where(
-            JobRun.status == FAILED, JobRun.started_at >= since
-        )
+        select(func.count())
+        .select_from(JobRun)
+        .where(JobRun.status == FAILED, JobRun.started_at >= since)
     )
 
 

@@ -45,7 +45,7 @@ class Config:
     # "smtp" when a mail server is configured, otherwise "file": each email is written
     # to the instance folder's mail/ and logged. Tests use "memory".
     MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
-    # Emails a request queues are sent by a background thread after its commit; "inline"
+    # Emails a request queues are sent by the worker after its commit; "inline"
     # sends them before the response (tests, to read them at once).
     MAIL_DELIVERY = "background"
 

@@ -1,5 +1,5 @@
 """Rebuilds of the search index asked for in the browser, run in the background, with their
-progress in the database so the settings page can show it (decision 15).
+progress in the database so the settings page can show it (decisions 21 and 28).
 
 `request_reindex` adds a queued run in the admin's transaction; after the commit the view
 calls `start`, which queues the `rebuild-index` job: `elp worker` runs every queued run as

@@ -121,6 +121,23 @@ def described(name):
     return DESCRIPTIONS.get(name, name)
 
 
+def on_every_node(name, schedule):
+    """Make the function a periodic job that every node's worker runs on `schedule` (a huey
+    crontab), with no lock: for what each node does for itself."""
+
+    def decorate(function):
+        def run():
+            _run_recorded(name, function, (), {}, 1)
+
+        run.__name__ = function.__name__
+        _describe(name, function)
+        periodic = huey.periodic_task(schedule, name=name)(run)
+        JOBS[name] = periodic
+        return periodic
+
+    return decorate
+
+
 def beat():
     """Tell the record that the job running here is still alive (long jobs call it as
     they make progress; outside a job it does nothing)."""

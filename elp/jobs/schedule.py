@@ -45,9 +45,14 @@ def sync_payments():
 
 @queue.timer("recover-lost-jobs", crontab(), every=timedelta(minutes=1))
 def recover_lost_jobs():
-    """Retry, or mark failed, each job whose worker stopped while running it. Its own run,
-    every minute, also shows that a worker is alive (`services.worker_last_seen`)."""
+    """Retry, or mark failed, each job whose worker stopped while running it."""
     for lost in services.recover_lost_runs(queue.retryable):
         queue.queue_again(lost)
-    # Seam: when the health check's heartbeat table lands, this records the worker's
-    # heartbeat there too (`record_worker_heartbeat(now)`).
+
+
+@queue.on_every_node("worker-heartbeat", crontab())
+def record_heartbeat():
+    """Show that this node's worker is alive: its recorded run, every minute, is what
+    `services.worker_last_seen` (the admins' "Background jobs" page) reads."""
+    # Seam: the health check's heartbeat (`record_worker_heartbeat(now)`, one row a node)
+    # is recorded here once it lands.

@@ -181,3 +181,11 @@ def test_no_module_starts_a_thread():
         if isinstance(node, ast.Attribute) and node.attr == "Thread"
     ]
     assert starting == []
+
+
+def test_every_node_records_its_worker_heartbeat_each_minute(db):
+    schedule.record_heartbeat()
+    schedule.record_heartbeat()  # the other node's worker, the same minute: not locked out
+
+    assert [run.status for run in runs("worker-heartbeat")] == [services.FINISHED] * 2
+    assert services.worker_last_seen() is not None

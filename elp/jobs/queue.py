@@ -49,13 +49,15 @@ def init_app(app):
     if url == IMMEDIATE:
         huey.immediate = True
         return
-    huey.immediate = False
     if url.startswith(("redis://", "rediss://", "unix://")):
         huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
     else:
         path = url.removeprefix("sqlite:///") or str(Path(app.instance_path) / QUEUE_FILE)
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": path}
-    huey.storage = huey.create_storage()
+    if huey.immediate:
+        huey.immediate = False  # which makes the storage named above
+    else:
+        huey.storage = huey.create_storage()
 
 
 def describe_queue(app):

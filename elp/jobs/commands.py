@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import click
-from flask import current_app
 from flask.cli import run_command as flask_run_command
 
 from elp.jobs import queue
@@ -22,7 +21,7 @@ def worker_command(threads):
 
     if queue.huey.immediate:
         raise click.ClickException("WORKER_QUEUE_URL is 'immediate': there is no queue to run.")
-    click.echo(f"Running background jobs from the {queue.describe_queue(current_app)}.")
+    click.echo(f"Running background jobs from {queue.describe_queue()}.")
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
     consumer.run()
 

@@ -11,7 +11,6 @@ periodic job that runs on one node at a time, once per period, whichever node's 
 first. The jobs' arguments are ids and names, never secrets: they are kept on the run.
 """
 
-import logging
 import time
 from contextvars import ContextVar
 from datetime import timedelta
@@ -24,13 +23,10 @@ from huey.storage import RedisStorage, SqliteStorage
 from elp.extensions import db
 from elp.jobs import services
 
-log = logging.getLogger(__name__)
-
 IMMEDIATE = "immediate"
 QUEUE_FILE = "worker-queue.sqlite3"
-BEAT_EVERY_SECONDS = (
-    30  # a long job's progress comes often; its record needs only a beat now and then
-)
+# A long job's progress comes often; its record needs only a beat now and then.
+BEAT_EVERY_SECONDS = 30
 
 huey = Huey("elp", results=False, utc=True, immediate=True)
 JOBS = {}  # name -> the queued function, to queue a lost run again
@@ -44,31 +40,36 @@ _app = None
 def init_app(app):
     """Point the queue at WORKER_QUEUE_URL, and remember the app the jobs run in."""
     global _app
-    _app = app
     url = app.config.get("WORKER_QUEUE_URL") or ""
     if url == IMMEDIATE:
         huey.immediate = True
-        return
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
-    else:
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        _use(RedisStorage, url=url)
+    elif not url or url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///") or str(Path(app.instance_path) / QUEUE_FILE)
-        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": path}
+        _use(SqliteStorage, filename=path)
+    else:
+        raise RuntimeError(
+            "ELP_WORKER_QUEUE_URL must be redis://…, rediss://…, unix://… or sqlite:///path "
+            f"(or unset, for a SQLite file in the instance folder), not {url!r}."
+        )
+    _app = app
+
+
+def _use(storage_class, **kwargs):
+    huey.storage_class, huey.storage_kwargs = storage_class, kwargs
     if huey.immediate:
         huey.immediate = False  # which makes the storage named above
     else:
         huey.storage = huey.create_storage()
 
 
-def describe_queue(app):
+def describe_queue():
     """Where the jobs wait, in words for the worker's first line (no password shown)."""
     kwargs = huey.storage_kwargs
-    if huey.immediate:
-        return "run at once (immediate mode)"
     if "url" in kwargs:
-        url = kwargs["url"]
-        return "Redis at " + url.rsplit("@", 1)[-1]
-    return f"SQLite file {kwargs['filename']}"
+        return "Redis at " + kwargs["url"].rsplit("@", 1)[-1]
+    return f"the SQLite file {kwargs['filename']}"
 
 
 def job(name, *, retry_if_lost=False):

@@ -92,7 +92,7 @@ class Config:
     FEEDBACK_REVEAL_DAYS = 7
     # Where background jobs wait for `elp worker` (email, timers, GIAS uploads, index
     # rebuilds, payment sync): unset, a SQLite file in the instance folder, for one machine;
-    # "redis://…" for several nodes (decision 28). The test suite uses "immediate": each job
+    # "redis://…" for several nodes (decision 29). The test suite uses "immediate": each job
     # runs at once in the caller.
     WORKER_QUEUE_URL = _env("ELP_WORKER_QUEUE_URL")
     INVITATION_DAYS = 7

@@ -27,7 +27,7 @@ COMMITS_ALLOWED = {
     ("accounts/school_import_runs.py", "_claim"),
     ("accounts/school_import_runs.py", "write"),
     # A background job's record, and a timer's lock, are written whatever becomes of the
-    # job's own transaction, in a session of their own (decision 28).
+    # job's own transaction, in a session of their own (decision 29).
     ("jobs/services.py", "start_run"),
     ("jobs/services.py", "beat"),
     ("jobs/services.py", "finish_run"),

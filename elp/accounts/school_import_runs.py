@@ -1,5 +1,5 @@
 """GIAS files uploaded in the browser, imported in the background with their progress in
-the database, as the search index rebuilds are (decisions 21, 23 and 28).
+the database, as the search index rebuilds are (decisions 21, 23 and 29).
 
 `receive` checks the file's first line (so a file with the wrong columns or encoding is
 refused on the form at once), copies the upload to a temporary file in chunks and queues a

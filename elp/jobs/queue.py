@@ -1,4 +1,4 @@
-"""The queue background jobs wait in, and the decorators that put work on it (decision 28).
+"""The queue background jobs wait in, and the decorators that put work on it (decision 29).
 
 `huey` is the one Huey instance. `init_app` points it at the queue WORKER_QUEUE_URL names:
 a SQLite file in the instance folder by default, Redis (`redis://…`) for several nodes, or

@@ -1,4 +1,4 @@
-"""The timers `elp worker` runs, each on one node at a time (decision 28): what cron ran
+"""The timers `elp worker` runs, each on one node at a time (decision 29): what cron ran
 before, from `elp tick` every minute to the saved-search alerts once a day. The commands
 stay, for cron users and scripts."""
 

@@ -1,5 +1,5 @@
 """The record of each job's run, lost runs found and retried or failed, the failures admins
-see, and the timers' locks (decision 28).
+see, and the timers' locks (decision 29).
 
 Every function here works in a session of its own and commits it: a job's record must be
 written whatever happens to the job's own transaction (the named exception to one commit

@@ -51,7 +51,7 @@ def queue_email(to, subject, template, *, attachment=None, **context):
 
 def deliver_soon():
     """Send the outbox without keeping the user waiting on the mail server: by queuing the
-    `deliver-email` job for the worker (decision 28), or at once where MAIL_DELIVERY is
+    `deliver-email` job for the worker (decision 29), or at once where MAIL_DELIVERY is
     "inline" (tests); where it is "command", only `elp deliver-mail` sends. Called after each
     commit that queued an email; each delivery works in a session of its own.
 

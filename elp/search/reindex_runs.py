@@ -1,9 +1,9 @@
 """Rebuilds of the search index asked for in the browser, run in the background, with their
-progress in the database so the settings page can show it (decisions 21 and 28).
+progress in the database so the settings page can show it (decisions 21 and 29).
 
 `request_reindex` adds a queued run in the admin's transaction; after the commit the view
 calls `start`, which queues the `rebuild-index` job: `elp worker` runs every queued run as
-one rebuild (decision 28). A run whose heartbeat has stopped for
+one rebuild (decision 29). A run whose heartbeat has stopped for
 STALE_AFTER died with its process: the page says so and a new request starts afresh. Only one
 rebuild runs at a time; a request made while one runs is picked up when it finishes.
 """

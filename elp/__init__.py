@@ -36,7 +36,9 @@ def create_app(config=None):
     templating.register(app)
 
     from elp import billing, notifications, offers, search
+    from elp.jobs import queue
 
+    queue.init_app(app)
     notifications.init_app(app)
     offers.init_app(app)
     search.init_app(app)

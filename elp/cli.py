@@ -5,6 +5,7 @@ from flask.cli import FlaskGroup
 
 def main():
     from elp import create_app
+    from elp.jobs.commands import run_with_worker_command
     from elp.operations.commands import group_commands
 
     group = FlaskGroup(create_app=create_app, help="ELP Exchange: run the site and manage its data.")
@@ -12,6 +13,8 @@ def main():
         # On the group, not the app: `elp check-deploy` must run, and name every problem,
         # when the app itself would refuse to start.
         group.add_command(command)
+    # `elp run` starts a worker beside the development server, so the demo does everything.
+    group.add_command(run_with_worker_command)
     group()
 
 
@@ -21,14 +24,15 @@ def register_commands(app):
     from elp.api.commands import commands as api_commands
     from elp.billing.commands import commands as billing_commands
     from elp.demo import demo_command
+    from elp.jobs.commands import commands as jobs_commands
     from elp.notifications.commands import commands as notifications_commands
     from elp.offers.commands import commands as offers_commands
     from elp.operations.commands import commands as operations_commands
     from elp.search.commands import commands as search_commands
     from elp.timers import commands as timer_commands
 
-    for command in [*accounts_commands, *api_commands, *billing_commands, *notifications_commands,
-                    *offers_commands, *operations_commands,
+    for command in [*accounts_commands, *api_commands, *billing_commands, *jobs_commands,
+                    *notifications_commands, *offers_commands, *operations_commands,
                     *search_commands, *timer_commands]:
         app.cli.add_command(command)
     app.cli.add_command(demo_command)

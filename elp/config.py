@@ -45,7 +45,7 @@ class Config:
     # "smtp" when a mail server is configured, otherwise "file": each email is written
     # to the instance folder's mail/ and logged. Tests use "memory".
     MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
-    # Emails a request queues are sent by a background thread after its commit; "inline"
+    # Emails a request queues are sent by the worker after its commit; "inline"
     # sends them before the response (tests, to read them at once).
     MAIL_DELIVERY = "background"
 
@@ -90,11 +90,11 @@ class Config:
     PROPOSAL_EXPIRY_DAYS = 10
     BOOKING_AUTO_COMPLETE_DAYS = 14
     FEEDBACK_REVEAL_DAYS = 7
-    # A rebuild of the search index asked for in the browser runs on a background thread;
-    # off, it runs in the request (tests).
-    REINDEX_IN_BACKGROUND = True
-    # Likewise a GIAS file uploaded in the browser is imported on a background thread.
-    SCHOOL_IMPORT_IN_BACKGROUND = True
+    # Where background jobs wait for `elp worker` (email, timers, GIAS uploads, index
+    # rebuilds, payment sync): unset, a SQLite file in the instance folder, for one machine;
+    # "redis://…" for several nodes (decision 29). The test suite uses "immediate": each job
+    # runs at once in the caller.
+    WORKER_QUEUE_URL = _env("ELP_WORKER_QUEUE_URL")
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 60 * 60
 
@@ -126,8 +126,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
-    REINDEX_IN_BACKGROUND = False
-    SCHOOL_IMPORT_IN_BACKGROUND = False
+    WORKER_QUEUE_URL = "immediate"
     MAIL_BACKEND = "memory"
     MAIL_DELIVERY = "inline"
     RATELIMIT_STORAGE_URI = "memory://"

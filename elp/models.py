@@ -5,6 +5,7 @@ from elp.api import models as api_models  # noqa: F401
 from elp.audit import AuditEvent  # noqa: F401
 from elp.billing import models as billing_models  # noqa: F401
 from elp.bookings import models as bookings_models  # noqa: F401
+from elp.jobs import models as jobs_models  # noqa: F401
 from elp.negotiation import models as negotiation_models  # noqa: F401
 from elp.notifications import models as notifications_models  # noqa: F401
 from elp.offers import models as offers_models  # noqa: F401

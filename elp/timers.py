@@ -51,8 +51,8 @@ def tick(now=None):
 @with_appcontext
 def tick_command():
     """Expire unanswered proposals, complete delivered bookings, send the reminders."""
-    # The emails go before the command ends, from this process, rather than from a
-    # background thread its exit would cut short.
+    # The emails go before the command ends, from this process, rather than waiting for a
+    # worker that a site running the timers from cron may not have.
     config = current_app.config
     delivery, config["MAIL_DELIVERY"] = config["MAIL_DELIVERY"], "command"
     try:

@@ -118,6 +118,43 @@ def client(app):
     return app.test_client()
 
 
+class HeldJobs:
+    """The worker's queue, holding jobs until the test runs them as `elp worker` does."""
+
+    def __init__(self, huey):
+        self.huey = huey
+
+    def __len__(self):
+        return self.huey.pending_count()
+
+    def names(self):
+        return [task.name for task in self.huey.pending()]
+
+    def run(self):
+        """Take each job off the queue and run it, as a worker would; return how many ran."""
+        ran = 0
+        while (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+
+@pytest.fixture
+def held_jobs(app):
+    """Jobs wait in a real (in-memory) Huey queue instead of running at once."""
+    from huey.storage import MemoryStorage
+
+    from elp.jobs import queue
+
+    huey = queue.huey
+    saved = huey.storage_class, huey.storage_kwargs
+    huey.storage_class, huey.storage_kwargs = MemoryStorage, {}
+    huey.immediate = False
+    yield HeldJobs(huey)
+    huey.immediate = True
+    huey.storage_class, huey.storage_kwargs = saved
+
+
 @pytest.fixture
 def login_as(client):
     """Sign a user in on the test client without going through the sign-in page (with a

@@ -208,6 +208,8 @@ ROUTES = [
     ("GET",  "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/api-tokens/<int:token_id>/revoke",                 (302, 403, 403, 403, 302)),
+    # background jobs: ELP admins only
+    ("GET",  "/admin/jobs",                                             (302, 403, 403, 403, 200)),
     # service charges: ELP admins only (the charge is school A's booking's, still pending)
     ("GET",  "/admin/charges",                                          (302, 403, 403, 403, 200)),
     ("GET",  "/admin/charges/export.csv",                               (302, 403, 403, 403, 200)),

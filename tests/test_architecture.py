@@ -26,6 +26,14 @@ COMMITS_ALLOWED = {
     # unit of work, the run's claim and progress on a session of their own (decision 23).
     ("accounts/school_import_runs.py", "_claim"),
     ("accounts/school_import_runs.py", "write"),
+    # A background job's record, and a timer's lock, are written whatever becomes of the
+    # job's own transaction, in a session of their own (decision 29).
+    ("jobs/services.py", "start_run"),
+    ("jobs/services.py", "beat"),
+    ("jobs/services.py", "finish_run"),
+    ("jobs/services.py", "recover_lost_runs"),
+    ("jobs/services.py", "claim_timer"),
+    ("jobs/services.py", "release_timer"),
 }
 
 FLASK_REQUEST_STATE = {"g", "request", "session"}

@@ -239,7 +239,7 @@ class UserSession(db.Model):
 
 
 class SchoolImportRun(db.Model):
-    """A GIAS file uploaded in the browser, imported on a background thread, and how far it
+    """A GIAS file uploaded in the browser, imported by the worker, and how far it
     has got, so the progress page can show it whichever node serves it (decision 23,
     elp.accounts.school_import_runs). The file itself waits in a temporary file, never here."""
 

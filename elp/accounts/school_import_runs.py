@@ -1,11 +1,12 @@
-"""GIAS files uploaded in the browser, imported on a background thread with their progress
-in the database, as the search index rebuilds are (decisions 21 and 23).
+"""GIAS files uploaded in the browser, imported in the background with their progress in
+the database, as the search index rebuilds are (decisions 21, 23 and 29).
 
 `receive` checks the file's first line (so a file with the wrong columns or encoding is
 refused on the form at once), copies the upload to a temporary file in chunks and queues a
-run, in the admin's transaction; after the commit the view calls `start`, which imports it on
-a thread (or at once when SCHOOL_IMPORT_IN_BACKGROUND is off, as in tests) with the same
-importer as `elp import-schools`, and removes the file. The schools are written in one
+run, in the admin's transaction; after the commit the view calls `start`, which queues the
+`import-schools` job: `elp worker` imports the file with the same importer as
+`elp import-schools`, and removes it. With several nodes, the worker that imports must see
+the instance folder of the node that received the file (one worker, or a shared folder). The schools are written in one
 transaction at the end, all or nothing; the run's progress, refusal or summary are written
 on a session of their own so the progress page sees them while the import is going.
 """
@@ -14,7 +15,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from elp.accounts import school_import
 from elp.accounts.models import SchoolImportRun
 from elp.errors import NotFound
 from elp.extensions import db
+from elp.jobs import queue
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
 
@@ -97,24 +98,17 @@ def progress_of(run, now=None):
     return Progress(run, state)
 
 
-def start(run_id, path, app=None):
-    """Import the run's file: on a thread, or here when SCHOOL_IMPORT_IN_BACKGROUND is off."""
-    app = app or current_app._get_current_object()
-    if not app.config.get("SCHOOL_IMPORT_IN_BACKGROUND", True):
-        run_import(run_id, path)
-        return
-    thread = threading.Thread(
-        target=_run_in_context, args=(app, run_id, path), daemon=True, name="school-import"
-    )
-    thread.start()
+def start(run_id, path):
+    """Queue the job that imports the run's file (the worker runs it)."""
+    import_job(run_id, str(path))
 
 
-def _run_in_context(app, run_id, path):
-    with app.app_context():
-        try:
-            run_import(run_id, path)
-        except Exception:  # a background thread has nobody to tell but the log
-            log.exception("The school import %s failed", run_id)
+# Not retried if its worker dies: the run was claimed, so a second attempt would do nothing;
+# the page shows it stopped and the admin uploads again (nothing was imported).
+@queue.job("import-schools")
+def import_job(run_id, path):
+    """Import one uploaded GIAS file."""
+    run_import(run_id, Path(path))
 
 
 def run_import(run_id, path):
@@ -152,6 +146,7 @@ def _import(progress, run_id, path):
         nonlocal done
         done += count
         write(bytes_done=done, heartbeat_at=utcnow())
+        queue.beat()
 
     run = db.session.get(SchoolImportRun, run_id)
     actor, la_code, file_name = run.requested_by, run.la_code, run.file_name

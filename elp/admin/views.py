@@ -39,6 +39,7 @@ from elp.admin import school_views  # noqa: E402, F401
 from elp.api import admin_views as api_admin_views  # noqa: E402, F401
 from elp.billing import admin_views as billing_admin_views  # noqa: E402, F401
 from elp.bookings import admin_views as bookings_admin_views  # noqa: E402, F401
+from elp.jobs import admin_views as jobs_admin_views  # noqa: E402, F401
 from elp.offers import admin_views as offers_admin_views  # noqa: E402, F401
 from elp.offers import moderation_views  # noqa: E402, F401
 from elp.reports import admin_views  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """Queue emails in the outbox and deliver them after the transaction commits."""
 
 import logging
-import threading
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -9,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from elp.extensions import db
+from elp.jobs import queue
 from elp.notifications import mailer
 from elp.notifications.models import OutboxEmail
 from elp.timeutil import utcnow
@@ -16,7 +16,6 @@ from elp.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-DELIVERY_THREAD = "outbox-delivery"
 CLAIM_TIME = timedelta(minutes=5)  # far longer than one send takes (the SMTP timeout is 20 s)
 _QUEUED = "outbox_email_queued"
 
@@ -51,14 +50,14 @@ def queue_email(to, subject, template, *, attachment=None, **context):
 
 
 def deliver_soon():
-    """Send the outbox without keeping the user waiting on the mail server: in a background
-    thread, or at once where MAIL_DELIVERY is "inline" (tests); where it is "command", only
-    `elp deliver-mail` sends. Called after each commit that queued an email; each delivery
-    works in a session of its own.
+    """Send the outbox without keeping the user waiting on the mail server: by queuing the
+    `deliver-email` job for the worker (decision 29), or at once where MAIL_DELIVERY is
+    "inline" (tests); where it is "command", only `elp deliver-mail` sends. Called after each
+    commit that queued an email; each delivery works in a session of its own.
 
     Waiting would also tell a stranger on the "forgot password" page which emails have an
-    account: only those would wait for a send. An email the thread never sends (the worker
-    stopped) stays queued for the next delivery or `elp deliver-mail`.
+    account: only those would wait for a send. An email the job never sends (the worker
+    stopped) stays queued for the worker's next delivery or `elp deliver-mail`.
     """
     try:
         app = current_app._get_current_object()
@@ -69,12 +68,17 @@ def deliver_soon():
     if app.config["MAIL_DELIVERY"] == "inline":
         _deliver_in_own_session(app)
         return
-    threading.Thread(
-        target=_deliver_in_own_session,
-        args=(app,),
-        name=DELIVERY_THREAD,
-        daemon=True,
-    ).start()
+    try:
+        delivery_job()
+    except Exception:  # the queue is down: the emails stay queued for the worker's next round
+        log.exception("Could not queue the outbox's delivery")
+
+
+# Seam: when the rewritten outbox lands, this job calls its `deliver_due_emails()`.
+@queue.job("deliver-email", retry_if_lost=True)
+def delivery_job():
+    """Send the outbox's unsent emails."""
+    deliver_outbox()
 
 
 def _deliver_in_own_session(app):

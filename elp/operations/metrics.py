@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from elp.accounts.models import SchoolImportRun
 from elp.billing.models import Charge, ChargeStatus
 from elp.extensions import db
+from elp.jobs import services as jobs
 from elp.operations import health
 from elp.search import sync
 from elp.search.models import ReindexRun
@@ -88,6 +89,7 @@ class ServiceState:
                 select(func.count()).select_from(model).where(model.failure.is_not(None))
             )
             failed.add_metric([kind], count)
+        failed.add_metric(["job"], jobs.count_failed_runs())
         yield failed
 
         charges = GaugeMetricFamily(

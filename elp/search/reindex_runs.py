@@ -1,15 +1,14 @@
 """Rebuilds of the search index asked for in the browser, run in the background, with their
-progress in the database so the settings page can show it (decision 15).
+progress in the database so the settings page can show it (decisions 21 and 29).
 
 `request_reindex` adds a queued run in the admin's transaction; after the commit the view
-calls `start`, which runs every queued run as one rebuild on a background thread (or at once,
-when REINDEX_IN_BACKGROUND is off, as in tests). A run whose heartbeat has stopped for
+calls `start`, which queues the `rebuild-index` job: `elp worker` runs every queued run as
+one rebuild (decision 29). A run whose heartbeat has stopped for
 STALE_AFTER died with its process: the page says so and a new request starts afresh. Only one
 rebuild runs at a time; a request made while one runs is picked up when it finishes.
 """
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from elp.extensions import db
+from elp.jobs import queue
 from elp.offers.services import count_visible_offers
 from elp.search import sync, synonym_table
 from elp.search.models import ReindexRun
@@ -69,20 +69,16 @@ def latest():
 
 
 def start(app=None):
-    """Run the queued rebuilds: on a thread, or here when REINDEX_IN_BACKGROUND is off."""
-    app = app or current_app._get_current_object()
-    if not app.config.get("REINDEX_IN_BACKGROUND", True):
-        run_queued(app)
-        return
-    threading.Thread(target=_run_in_context, args=(app,), daemon=True, name="reindex").start()
+    """Queue the job that runs the queued rebuilds (the worker runs it)."""
+    rebuild_job()
 
 
-def _run_in_context(app):
-    with app.app_context():
-        try:
-            run_queued(app)
-        except Exception:  # a background thread has nobody to tell but the log
-            log.exception("The search index rebuild failed")
+# A rebuild lost with its worker is simply asked for again: the runs it held show as stopped
+# (STALE_AFTER), and a new run rebuilds from the database.
+@queue.job("rebuild-index", retry_if_lost=True)
+def rebuild_job():
+    """Rebuild the index for every queued run."""
+    run_queued(current_app._get_current_object())
 
 
 def run_queued(app):
@@ -136,6 +132,7 @@ def _rebuild(app, ids):
             nonlocal done
             done += count
             write(session, offers_done=min(done, total), heartbeat_at=utcnow())
+            queue.beat()
 
         try:
             synonyms = synonym_table.stored_text()

@@ -1,12 +1,11 @@
 """An ELP admin uploads a GIAS file in the browser: it is copied to a temporary file and
-imported by the same importer as `elp import-schools`, on a background thread, while a page
+imported by the same importer as `elp import-schools`, by the worker, while a page
 shows how far it has got and then what it did. A file whose first line shows it is not a GIAS
 extract is refused on the form at once; a problem found further in is shown on the import's
 page in the GOV.UK error pattern, with nothing changed."""
 
 import io
 import re
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,18 +164,15 @@ def test_a_run_is_imported_once(app, admin):
     assert not copy.exists()
 
 
-def test_the_import_runs_on_a_background_thread(app, admin, monkeypatch):
-    monkeypatch.setitem(app.config, "SCHOOL_IMPORT_IN_BACKGROUND", True)
-
+def test_the_import_is_a_job_for_the_worker(app, admin, held_jobs):
     response = post(admin, sample_bytes())
 
     run_page = response.headers["Location"]
-    deadline = time.monotonic() + 20
-    while "Schools imported for local authority 881" not in (
-        page := admin.get(run_page).get_data(as_text=True)
-    ):
-        assert time.monotonic() < deadline, "the import did not finish"
-        time.sleep(0.1)
+    assert "Waiting to start" in admin.get(run_page).get_data(as_text=True)
+    assert held_jobs.names() == ["import-schools"] and school_count() == 0
+    assert held_jobs.run() == 1
+    page = admin.get(run_page).get_data(as_text=True)
+    assert "Schools imported for local authority 881" in page
     assert re.search(r"Created\s*</dt>\s*<dd[^>]*>\s*7\s*</dd>", page)
     _db.session.expire_all()
     assert school_count() == 7

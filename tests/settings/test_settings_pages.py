@@ -2,7 +2,6 @@
 and edits the search synonym table, whose change rebuilds the index in the background."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -230,25 +229,17 @@ def test_a_failed_rebuild_is_recorded_and_shown(app, admin, monkeypatch):
     assert "No space left on device" in text_of(client.get("/admin/settings/synonyms"))
 
 
-def test_in_production_the_rebuild_runs_on_a_background_thread(app, admin, monkeypatch):
+def test_in_production_the_rebuild_is_a_job_for_the_worker(app, admin, held_jobs):
     _, user = admin
     make_offer(title="Forest school sessions")
     reindex_runs.request_reindex(user)
     _db.session.commit()
-    started = []
-    real_thread = threading.Thread
-
-    def thread(*args, **kwargs):
-        started.append(real_thread(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(threading, "Thread", thread)
-    monkeypatch.setitem(app.config, "REINDEX_IN_BACKGROUND", True)
 
     reindex_runs.start(app)
 
-    (worker,) = started
-    worker.join(timeout=60)
+    run = _db.session.scalar(_db.select(ReindexRun))
+    assert run.started_at is None and held_jobs.names() == ["rebuild-index"]
+    assert held_jobs.run() == 1
     _db.session.expire_all()
     run = _db.session.scalar(_db.select(ReindexRun))
     assert run.finished_at is not None and run.offers_done == 1

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from elp.accounts.services import leads_of_schools
 from elp.billing import services as billing
 from elp.billing.invoice_email import email_invoices
+from elp.bookings import emails
 from elp.bookings.models import Booking, BookingStatus
 from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -161,7 +162,10 @@ def mark_delivered(booking, user):
     check_allowed(booking, "deliver", user)
     booking.delivered_at = utcnow()
     _apply(booking, "deliver", user)
-    tell_other_school(booking, user, "delivered", "marked ‘{title}’ as delivered")
+    tell_other_school(
+        booking, user, "delivered", "marked ‘{title}’ as delivered",
+        emails.delivered_details(booking, user),
+    )
 
 
 def confirm_completed(booking, user):
@@ -191,7 +195,10 @@ def cancel(booking, user, reason):
     # The one place a cancellation reaches billing: the service charge follows the fee
     # terms copied onto the booking, in the same transaction.
     billing.booking_cancelled(booking, user)
-    tell_other_school(booking, user, "cancelled", "cancelled the booking for ‘{title}’")
+    tell_other_school(
+        booking, user, "cancelled", "cancelled the booking for ‘{title}’",
+        emails.cancelled_details(booking, user),
+    )
 
 
 def _apply(booking, action, user, **details):
@@ -202,14 +209,16 @@ def _apply(booking, action, user, **details):
 NAME_IN_NOTIFICATION_MAX = 80
 
 
-def tell_other_school(booking, user, kind, what_happened):
+def tell_other_school(booking, user, kind, what_happened, details=None):
     """Notify every user of the other school (in the app and by email) of what this user's
-    school did: `what_happened` names the booking's offer as {title}."""
+    school did: `what_happened` names the booking's offer as {title}; `details` is what the
+    email says beyond it (by default who acted and the booked terms)."""
     other = other_school(booking, user.school_id)
     text = (
         f"{_shorten(user.school.name)} {what_happened.format(title=_shorten(booking.offer_title))}"
     )
-    notify(other.id, kind, text, "bookings.show", booking_id=booking.id)
+    details = details or emails.booking_details(booking, user)
+    notify(other.id, kind, text, "bookings.show", details=details, booking_id=booking.id)
 
 
 def _shorten(name):

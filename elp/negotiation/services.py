@@ -15,6 +15,7 @@ from elp import audit
 from elp.bookings.services import book, booking_of_request
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
+from elp.negotiation import emails
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
@@ -177,6 +178,9 @@ def start_request(offer, user, need, terms):
         offer.school_id,
         "new_request",
         f"{user.school.name} asks for support on ‘{offer.title}’",
+        emails.request_details(
+            support_request, user, quoted_heading="What they need", quoted=need
+        ),
     )
     return support_request
 
@@ -214,6 +218,9 @@ def counter(support_request, user, terms, answering_proposal_id):
         other_school_id(support_request, party),
         "new_proposal",
         f"{user.school.name} made a counter-proposal on ‘{support_request.offer.title}’",
+        emails.request_details(
+            support_request, user, quoted_heading="Their note", quoted=proposal.note
+        ),
     )
     return proposal
 
@@ -245,6 +252,7 @@ def accept(support_request, proposal_id, user):
         "accepted",
         f"{user.school.name} accepted the proposal on ‘{support_request.offer.title}’: "
         "it is booked",
+        emails.request_details(support_request, user),
     )
     return booking
 
@@ -315,6 +323,9 @@ def decline(support_request, user, reason):
         support_request.seeking_school_id,
         "declined",
         f"{user.school.name} declined your request for ‘{support_request.offer.title}’",
+        emails.request_details(
+            support_request, user, quoted_heading="Their reason", quoted=reason
+        ),
     )
 
 
@@ -328,6 +339,7 @@ def withdraw(support_request, user):
         support_request.offering_school_id,
         "withdrawn",
         f"{user.school.name} withdrew its request for ‘{support_request.offer.title}’",
+        emails.request_details(support_request, user),
     )
 
 
@@ -350,6 +362,9 @@ def send_message(support_request, user, body):
         other_school_id(support_request, party),
         "message",
         f"{user.school.name} sent a message about ‘{support_request.offer.title}’",
+        emails.request_details(
+            support_request, user, quoted_heading="Their message", quoted=body
+        ),
     )
     return message
 
@@ -374,7 +389,9 @@ def _record_activity(support_request, school_id, now):
     support_request.last_activity_school_id = school_id
 
 
-def _tell(support_request, school_id, kind, text):
+def _tell(support_request, school_id, kind, text, details=None):
     if len(text) > NOTIFICATION_TEXT_MAX:
         text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
-    notify(school_id, kind, text, "negotiation.show", request_id=support_request.id)
+    notify(
+        school_id, kind, text, "negotiation.show", details=details, request_id=support_request.id
+    )

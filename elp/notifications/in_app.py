@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from elp.accounts.services import colleagues
 from elp.errors import NotFound
 from elp.extensions import db
+from elp.notifications.email_details import EmailDetails
 from elp.notifications.models import NOTIFICATION_KINDS, Notification, NotificationPreference
 from elp.notifications.services import queue_email
 from elp.timeutil import utcnow
@@ -16,24 +17,30 @@ from elp.urls import absolute_url, path_for
 NOTIFICATIONS_PER_PAGE = 25
 
 
-def notify(school_id, kind, text, endpoint, **values):
+def notify(school_id, kind, text, endpoint, *, details=None, **values):
     """Tell every active user of a school about an event that needs its attention: an
     in-app notification each, and an email each through the outbox (sent after the commit)
     unless the user turned email off for this kind.
 
     `text` is one sentence without its full stop ("Harlow Primary accepted your proposal
-    for Phonics catch-up"); `endpoint` and `values` name the page it links to.
+    for Phonics catch-up"); `details` (EmailDetails) is what the email says beyond it;
+    `endpoint` and `values` name the page it links to. Every kind can be turned off, so
+    each email names the preferences page in List-Unsubscribe.
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     path = path_for(endpoint, **values)
     link = absolute_url(endpoint, **values)
+    preferences = absolute_url("notifications.preferences")
     users = colleagues(school_id)
     no_email = _email_turned_off(kind, [user.id for user in users])
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=path))
         if user.id not in no_email:
-            queue_email(user.email, text, "notification", text=text, link=link)
+            queue_email(
+                user.email, text, "notification", unsubscribe_url=preferences,
+                user=user, text=text, details=details or EmailDetails(), link=link,
+            )
 
 
 def _email_turned_off(kind, user_ids):

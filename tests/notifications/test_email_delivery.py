@@ -8,11 +8,13 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from elp.extensions import db as _db
 from elp.notifications import services
+from elp.notifications.email_details import EmailDetails
 from elp.notifications.models import OutboxEmail
 from elp.notifications.services import count_failed_emails, deliver_due_emails, queue_email
 from elp.timeutil import utcnow
@@ -30,6 +32,7 @@ def _queue(app, to="head@school.example", **options):
     with app.test_request_context():
         return queue_email(
             to, "Harlow Primary sent a message", "notification",
+            user=SimpleNamespace(full_name="Ada Head"), details=EmailDetails(),
             text="Harlow Primary sent a message", link="https://elp.example/requests/7",
             **options,
         )

@@ -69,7 +69,7 @@ def test_deliver_mail_command_sends_what_is_queued(app, db, by_command, runner, 
     _db.session.commit()
     result = runner.invoke(args=["deliver-mail"])
     assert result.exit_code == 0
-    assert "Sent 1 queued email." in result.output
+    assert "Sent 1 email; 0 emails to try again later; 0 emails not sent." in result.output
     assert len(sent_emails) == 1
 
 
@@ -122,9 +122,40 @@ def test_a_request_does_not_wait_for_a_slow_mail_server(app, client, db, monkeyp
 
     assert response.status_code == 200  # answered while the mail server is still busy
     assert sending.wait(5) and delivered == []
+    senders = [t for t in threading.enumerate() if t.name == services.DELIVERY_THREAD]
+    # Not a daemon: the process cannot exit while the thread holds a claimed email.
+    assert senders and not any(thread.daemon for thread in senders)
     release.set()
-    for thread in threading.enumerate():
-        if thread.name == services.DELIVERY_THREAD:
-            thread.join(10)
+    for thread in senders:
+        thread.join(10)
     assert delivered == ["jo@school.example"]
     assert _db.session.scalar(_db.select(OutboxEmail.sent_at)) is not None
+
+
+def test_a_command_sends_its_emails_itself_before_it_goes_on(app, db, monkeypatch, sent_emails):
+    """In a command (no request waiting) a commit's emails are sent by the command, not by
+    a thread it could exit without."""
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "background")
+    before = set(threading.enumerate())
+    with app.app_context():
+        queue_email("head@school.example", "Test subject", "test_message", name="Ada")
+        _db.session.commit()
+        assert len(sent_emails) == 1  # sent by the time the commit returns
+    assert not [t for t in set(threading.enumerate()) - before if t.name == services.DELIVERY_THREAD]
+
+
+def test_after_a_commit_only_its_own_emails_are_attempted(app, db, monkeypatch, sent_emails):
+    """An email waiting for its next attempt is not tried again by someone else's commit."""
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "broken")
+    monkeypatch.setitem(mailer.BACKENDS, "broken", _refuse)
+    waiting = _queue(app)
+    _db.session.commit()
+    assert _db.session.get(OutboxEmail, waiting.id).attempts == 1
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+
+    _queue(app)
+    _db.session.commit()
+
+    _db.session.expire_all()
+    assert _db.session.get(OutboxEmail, waiting.id).attempts == 1  # left for its due time
+    assert len(sent_emails) == 1

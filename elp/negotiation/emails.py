@@ -27,9 +27,15 @@ def request_details(support_request, user, *, quoted_heading="", quoted="", answ
         if answering is None:
             answering = user is not None and proposal.author_school_id == user.school_id
         if answering and support_request.status == RequestStatus.OPEN:
+            # The offering school answers a seeking school's proposal, and may also decline.
+            choices = (
+                "accept the proposal, make a counter-proposal or decline the request"
+                if proposal.author_school_id == support_request.seeking_school_id
+                else "accept the proposal or make a counter-proposal"
+            )
             deadline = (
-                f"Answer by {format_datetime(proposal.expires_at)}: accept the proposal, or "
-                "make a counter-proposal. If nobody answers by then, the request expires."
+                f"Answer by {format_datetime(proposal.expires_at)}: {choices}. If nobody "
+                "answers by then, the request expires."
             )
     return EmailDetails(
         acted_by=acted_by(user) if user is not None else "",

@@ -86,7 +86,10 @@ def test_a_new_request_email_carries_the_terms_the_need_and_the_answer_by_date(
     )
     assert "Delivery: At the seeking school" in text
     assert "What they need:\n\nOur new phonics lead needs support." in text
-    assert f"Answer by {format_datetime(proposal.expires_at)}" in text
+    assert (
+        f"Answer by {format_datetime(proposal.expires_at)}: accept the proposal, make a "
+        "counter-proposal or decline the request." in text
+    )
     link = absolute_url("negotiation.show", request_id=support_request.id)
     _ends_with_one_link(text, link)
     html = message.get_body(("html",)).get_content()
@@ -106,7 +109,11 @@ def test_a_counter_proposal_email_carries_the_new_terms_and_the_note(schools, se
     assert "By Olu Offer, Head teacher, for Harlow Outreach Primary." in text
     assert "Terms: 2 × day at £400 = £800" in text
     assert "Their note:\n\nWe can come on Tuesdays." in text
-    assert f"Answer by {format_datetime(support_request.latest_proposal.expires_at)}" in text
+    expires_at = support_request.latest_proposal.expires_at
+    assert (
+        f"Answer by {format_datetime(expires_at)}: accept the proposal or make a "
+        "counter-proposal." in text
+    )
 
 
 def test_a_long_message_is_cut_at_1000_characters_never_refused(schools, sent_emails):

@@ -139,7 +139,7 @@ def deliver_soon(email_ids):
 def _deliver_in_own_session(app, email_ids):
     with app.app_context():
         try:
-            _deliver(email_ids, utcnow())
+            deliver_emails(email_ids)
         except Exception:  # the emails stay due; a request must never see this
             log.exception("Could not deliver emails %s", email_ids)
         finally:
@@ -161,6 +161,12 @@ def deliver_due_emails(now=None, limit=100):
         .limit(limit)
     ).all()
     return _deliver(due, now)
+
+
+def deliver_emails(email_ids, now=None):
+    """Attempt these emails, those of them still due (a job made by `deliver_soon` calls
+    it); return the DeliveryCounts."""
+    return _deliver(list(email_ids), now or utcnow())
 
 
 def deliver_outbox(limit=100):

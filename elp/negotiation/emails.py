@@ -14,7 +14,7 @@ def about(support_request):
     )
 
 
-def request_details(support_request, user, *, quoted_heading="", quoted="", answering=None):
+def request_details(support_request, user, quoted_heading="", quoted="", *, answering=None):
     """The email of an action by `user` (None: by the service's timers) on the request:
     the latest proposal's terms, what they wrote, and, while the request waits on the
     school told (`answering`; by default, when `user`'s school made the latest proposal),

@@ -178,9 +178,7 @@ def start_request(offer, user, need, terms):
         offer.school_id,
         "new_request",
         f"{user.school.name} asks for support on ‘{offer.title}’",
-        emails.request_details(
-            support_request, user, quoted_heading="What they need", quoted=need
-        ),
+        emails.request_details(support_request, user, "What they need", need),
     )
     return support_request
 
@@ -218,9 +216,7 @@ def counter(support_request, user, terms, answering_proposal_id):
         other_school_id(support_request, party),
         "new_proposal",
         f"{user.school.name} made a counter-proposal on ‘{support_request.offer.title}’",
-        emails.request_details(
-            support_request, user, quoted_heading="Their note", quoted=proposal.note
-        ),
+        emails.request_details(support_request, user, "Their note", proposal.note),
     )
     return proposal
 
@@ -323,9 +319,7 @@ def decline(support_request, user, reason):
         support_request.seeking_school_id,
         "declined",
         f"{user.school.name} declined your request for ‘{support_request.offer.title}’",
-        emails.request_details(
-            support_request, user, quoted_heading="Their reason", quoted=reason
-        ),
+        emails.request_details(support_request, user, "Their reason", reason),
     )
 
 
@@ -362,9 +356,7 @@ def send_message(support_request, user, body):
         other_school_id(support_request, party),
         "message",
         f"{user.school.name} sent a message about ‘{support_request.offer.title}’",
-        emails.request_details(
-            support_request, user, quoted_heading="Their message", quoted=body
-        ),
+        emails.request_details(support_request, user, "Their message", body),
     )
     return message
 

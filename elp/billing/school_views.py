@@ -12,8 +12,10 @@ from flask_login import current_user
 from elp.accounts.decorators import school_user_required
 from elp.billing import invoices
 from elp.bounds import page_number
+from elp.errors import link_refusals
 
 bp = Blueprint("charges", __name__, url_prefix="/charges")
+link_refusals(bp, "charge_id", "charges.show", "Go to the charge")
 
 
 @bp.get("")

@@ -4,7 +4,21 @@ other school must answer (`notifications.in_app.EmailDetails`)."""
 
 from elp.negotiation.models import RequestStatus
 from elp.notifications.email_details import EmailDetails, acted_by, quote, terms_of
+from elp.notifications.in_app import notify
 from elp.timeutil import format_datetime
+
+# Notification texts become email subjects, which the outbox keeps to 200 characters.
+NOTIFICATION_TEXT_MAX = 200
+
+
+def tell(support_request, school_id, kind, text, details=None):
+    """Notify every user of a school of an action on the request (in the app, and by email
+    with `details`)."""
+    if len(text) > NOTIFICATION_TEXT_MAX:
+        text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
+    notify(
+        school_id, kind, text, "negotiation.show", details=details, request_id=support_request.id
+    )
 
 
 def about(support_request):

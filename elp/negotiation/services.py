@@ -17,10 +17,10 @@ from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.negotiation import emails
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
+from elp.negotiation.open_requests import open_request_on
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
-from elp.notifications.in_app import notify
 from elp.offers import services as offers
 from elp.parties import Party
 from elp.settings import services as settings
@@ -29,8 +29,6 @@ from elp.timeutil import UK_TIME, utcnow
 NEED_MAX = 5_000
 MESSAGE_MAX = 5_000
 DECLINE_REASON_MAX = 1_000
-# Notification texts become email subjects, which the outbox keeps to 200 characters.
-NOTIFICATION_TEXT_MAX = 200
 
 
 # --- Who may see a request ----------------------------------------------------------------
@@ -138,11 +136,13 @@ def _school_of(support_request, party):
 
 
 def check_can_request(offer, user):
-    """Refuse a request on the user's own school's offer, or on one not open to requests."""
+    """Refuse a request on the user's own school's offer, on one not open to requests, or
+    on one the school already has an open request on (before it fills in the form)."""
     if offer.school_id == user.school_id:
         raise ActionRefused("You cannot request support on your own school’s offer.")
     if not offer.is_visible:
         raise ActionRefused("This offer is not published, so you cannot request support on it.")
+    _refuse_second_open_request(offer, user.school_id)
 
 
 def price_required_first(offer):
@@ -173,7 +173,7 @@ def start_request(offer, user, need, terms):
     db.session.flush()
     audit.record("request.sent", support_request, actor=user, offer_id=offer.id)
     mark_read(support_request, user.school_id)
-    _tell(
+    emails.tell(
         support_request,
         offer.school_id,
         "new_request",
@@ -184,17 +184,12 @@ def start_request(offer, user, need, terms):
 
 
 def _refuse_second_open_request(offer, school_id):
-    open_already = db.session.scalar(
-        select(SupportRequest.id).where(
-            SupportRequest.offer_id == offer.id,
-            SupportRequest.seeking_school_id == school_id,
-            SupportRequest.status == RequestStatus.OPEN,
-        )
-    )
+    open_already = open_request_on(offer, school_id)
     if open_already is not None:
         raise ActionRefused(
             "Your school already has an open request for this offer. Carry on the "
-            "negotiation there: make a counter-proposal or send a message."
+            "negotiation there: make a counter-proposal or send a message.",
+            link=("Go to your request", "negotiation.show", {"request_id": open_already}),
         )
 
 
@@ -211,7 +206,7 @@ def counter(support_request, user, terms, answering_proposal_id):
     now = utcnow()
     proposal = _add_proposal(support_request, user, terms, support_request.offer, now)
     _record_activity(support_request, user.school_id, now)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "new_proposal",
@@ -221,12 +216,18 @@ def counter(support_request, user, terms, answering_proposal_id):
     return proposal
 
 
-def accept(support_request, proposal_id, user):
-    """Accept the other school's latest proposal and book its terms, in one transaction."""
+def proposal_to_accept(support_request, proposal_id, user):
+    """The proposal the user's school may accept now, for "Check the booking before you
+    accept": the other school's latest, naming a price, and the one the school read
+    (`proposal_id`; None on first opening the page: the latest). Refuse anything else
+    (ActionRefused, which links to the request); nothing changes."""
     party = party_for(support_request, user)
     check_allowed(support_request, "accept", party)
-    _refuse_if_stale(support_request, proposal_id)
     latest = support_request.latest_proposal
+    if proposal_id is not None:
+        _refuse_if_stale(support_request, proposal_id)
+    if latest is None:
+        raise ActionRefused("This request has no proposal to accept.")
     if latest.author_school_id == user.school_id:
         raise ActionRefused(
             "You cannot accept your own proposal: the other school accepts it, or answers "
@@ -237,12 +238,23 @@ def accept(support_request, proposal_id, user):
             "This proposal has no price yet, so it cannot be accepted. Make a "
             "counter-proposal that names the price per unit."
         )
+    return latest
+
+
+def accept(support_request, proposal_id, user):
+    """Accept the other school's latest proposal, the one the school checked
+    (`proposal_id`), and book its terms, in one transaction: the one service that books,
+    called only by "Accept and book"."""
+    party = party_for(support_request, user)
+    if proposal_id is None:
+        raise ActionRefused("Open the proposal and check it before you accept it.")
+    latest = proposal_to_accept(support_request, proposal_id, user)
     REQUEST.apply(support_request, "accept", party, user, proposal_id=latest.id)
     now = utcnow()
     support_request.closed_at = now
     _record_activity(support_request, user.school_id, now)
     booking = book(support_request, latest, user)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "accepted",
@@ -263,7 +275,10 @@ def _refuse_if_stale(support_request, proposal_id, field=None):
         "There is a newer proposal than the one you were answering. Read the latest "
         "proposal, then decide again."
     )
-    raise InvalidInput(field, message) if field else ActionRefused(message)
+    if field:
+        raise InvalidInput(field, message)
+    link = ("Read the latest proposal", "negotiation.show", {"request_id": support_request.id})
+    raise ActionRefused(message, link=link)
 
 
 def _refuse_if_invalid(terms, offer, price_required):
@@ -314,7 +329,7 @@ def decline(support_request, user, reason):
     REQUEST.apply(support_request, "decline", party, user, reason=reason)
     _close(support_request, user)
     support_request.decline_reason = reason
-    _tell(
+    emails.tell(
         support_request,
         support_request.seeking_school_id,
         "declined",
@@ -328,7 +343,7 @@ def withdraw(support_request, user):
     party = party_for(support_request, user)
     REQUEST.apply(support_request, "withdraw", party, user)
     _close(support_request, user)
-    _tell(
+    emails.tell(
         support_request,
         support_request.offering_school_id,
         "withdrawn",
@@ -351,7 +366,7 @@ def send_message(support_request, user, body):
     message = Message(author_school_id=user.school_id, author_id=user.id, body=body, created_at=now)
     support_request.messages.append(message)
     _record_activity(support_request, user.school_id, now)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "message",
@@ -379,11 +394,3 @@ def _required_text(field, text, missing, maximum, name):
 def _record_activity(support_request, school_id, now):
     support_request.last_activity_at = now
     support_request.last_activity_school_id = school_id
-
-
-def _tell(support_request, school_id, kind, text, details=None):
-    if len(text) > NOTIFICATION_TEXT_MAX:
-        text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
-    notify(
-        school_id, kind, text, "negotiation.show", details=details, request_id=support_request.id
-    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from elp.accounts.services import colleagues
+from elp.accounts.services import active_admins, colleagues
 from elp.errors import NotFound
 from elp.extensions import db
 from elp.notifications.email_details import EmailDetails
@@ -29,16 +29,28 @@ def notify(school_id, kind, text, endpoint, *, details=None, **values):
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    preferences = absolute_url("notifications.preferences")
+    _notify_users(colleagues(school_id), kind, text, endpoint, details, preferences, **values)
+
+
+def notify_admins(kind, text, endpoint, *, details=None, **values):
+    """Tell every active ELP admin, as `notify` tells a school's users, of something that
+    waits on ELP (a problem reported with a booking, say). Admins have no email
+    preferences page, so their emails carry no List-Unsubscribe."""
+    if kind not in NOTIFICATION_KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    _notify_users(active_admins(), kind, text, endpoint, details, None, **values)
+
+
+def _notify_users(users, kind, text, endpoint, details, unsubscribe_url, **values):
     path = path_for(endpoint, **values)
     link = absolute_url(endpoint, **values)
-    preferences = absolute_url("notifications.preferences")
-    users = colleagues(school_id)
     no_email = _email_turned_off(kind, [user.id for user in users])
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=path))
         if user.id not in no_email:
             queue_email(
-                user.email, text, "notification", unsubscribe_url=preferences,
+                user.email, text, "notification", unsubscribe_url=unsubscribe_url,
                 user=user, text=text, details=details or EmailDetails(), link=link,
             )
 

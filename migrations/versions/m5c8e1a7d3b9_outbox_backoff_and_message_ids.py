@@ -9,7 +9,7 @@ Rows already queued get a Message-ID of their own and are due at once, with 48 h
 this upgrade to go: an email the old outbox gave up on after ten attempts is tried again.
 
 Revision ID: m5c8e1a7d3b9
-Revises: a4747a5f4f3e
+Revises: b5e1d93c2a7f
 Create Date: 2026-12-07 23:55:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 from elp.timeutil import UTCDateTime
 
 revision = 'm5c8e1a7d3b9'
-down_revision = 'a4747a5f4f3e'
+down_revision = 'b5e1d93c2a7f'
 branch_labels = None
 depends_on = None
 

@@ -192,10 +192,16 @@ def _booking(schools):
         )
 
 
+def _deliver(booking, user):
+    """Mark the booking delivered on the first day of its agreed dates."""
+    first = booking.earliest_start
+    bookings.mark_delivered(booking, user, last_session_on=first, today=first)
+
+
 def test_a_delivery_email_says_by_when_to_confirm(schools, sent_emails):
     booking = _booking(schools)
     with unit_of_work():
-        bookings.mark_delivered(booking, schools.offering_lead)
+        _deliver(booking, schools.offering_lead)
     _, text = _only_email(sent_emails, schools.seeking_lead, "Harlow Outreach Primary marked")
     completes_on = booking.delivered_at + timedelta(days=settings.auto_complete_days())
     assert f"by {format_date(completes_on)}" in text
@@ -216,7 +222,7 @@ def test_a_cancellation_email_gives_the_reason(schools, sent_emails):
 def test_a_feedback_email_names_who_wrote_it(schools, sent_emails):
     booking = _booking(schools)
     with unit_of_work():
-        bookings.mark_delivered(booking, schools.offering_lead)
+        _deliver(booking, schools.offering_lead)
     with unit_of_work():
         bookings.confirm_completed(booking, schools.seeking_lead)
     with unit_of_work():

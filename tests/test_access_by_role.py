@@ -18,7 +18,7 @@ from elp.accounts.models import AccessCode, Invitation, SchoolImportRun
 from elp.api import services as api_services
 from elp.billing import services as billing_services
 from elp.extensions import db as _db
-from elp.notifications.models import Notification
+from elp.notifications.models import Notification, OutboxEmail
 from elp.search import saved_searches
 from elp.timeutil import utcnow
 from tests.factories import (
@@ -202,6 +202,9 @@ ROUTES = [
     ("POST", "/notifications/read-all",                                 (302, 302, 302, 302, 403)),
     ("GET",  "/account/notifications",                                  (302, 200, 200, 200, 403)),
     ("POST", "/account/notifications",                                  (302, 302, 302, 302, 403)),
+    # emails not sent: ELP admins only (the email is failed, so sending it again works)
+    ("GET",  "/admin/emails-not-sent",                                  (302, 403, 403, 403, 200)),
+    ("POST", "/admin/emails-not-sent/<int:email_id>/send-again",        (302, 403, 403, 403, 302)),
     # api
     ("GET",  "/api/v1/offers",                                          (401, 200, 200, 200, 200)),
     ("GET",  "/api/v1/openapi.json",                                    (200, 200, 200, 200, 200)),
@@ -312,7 +315,12 @@ def url_values(db):
     notification = Notification(
         user_id=member_a.id, kind="message", text="A message", link=f"/offers/{offer.id}"
     )
-    _db.session.add(notification)
+    failed_email = OutboxEmail(
+        to="gone@school-a.example", subject="A message", body="A message.",
+        message_id="<failed-email@elp-exchange.example>", retry_until=utcnow(),
+        failed_at=utcnow(), attempts=1, last_error="550 No such user",
+    )
+    _db.session.add_all([notification, failed_email])
     _db.session.commit()
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
     # School A seeks this booking, so it pays its service charge.
@@ -335,6 +343,7 @@ def url_values(db):
         "session_id": member_a_elsewhere.id,
         "booking_id": booking.id,
         "notification_id": notification.id,
+        "email_id": failed_email.id,
         "request_id": support_request.id,
         "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
         "report": "unmet-demand",

@@ -14,7 +14,7 @@ COMMITS_ALLOWED = {
     ("unit_of_work.py", "unit_of_work"),
     # The outbox's own worker runs after a commit, in a session of its own, and claims and
     # sends each email in a transaction of its own, so two workers never send one twice.
-    ("notifications/services.py", "deliver_outbox"),
+    ("notifications/services.py", "_deliver"),
     ("notifications/services.py", "_claim"),
     # Seeding the start categories into an empty table, once in a database's life.
     ("offers/services/category_list.py", "ensure_categories"),

@@ -7,6 +7,7 @@ from elp.accounts import services as accounts_services
 from elp.accounts.decorators import admin_required
 from elp.bookings import services as bookings_services
 from elp.errors import link_refusals
+from elp.notifications import services as notifications
 from elp.reports import dashboard
 
 bp = Blueprint("admin", __name__)
@@ -29,6 +30,7 @@ def index():
         week=dashboard.this_weeks_figures(),
         disputed_bookings=bookings_services.count_disputed_bookings(),
         work=what_needs_you.for_admins(),
+        emails_not_sent=notifications.count_failed_emails(),
     )
 
 
@@ -40,6 +42,7 @@ from elp.api import admin_views as api_admin_views  # noqa: E402, F401
 from elp.billing import admin_views as billing_admin_views  # noqa: E402, F401
 from elp.bookings import admin_views as bookings_admin_views  # noqa: E402, F401
 from elp.jobs import admin_views as jobs_admin_views  # noqa: E402, F401
+from elp.notifications import admin_views as notifications_admin_views  # noqa: E402, F401
 from elp.offers import admin_views as offers_admin_views  # noqa: E402, F401
 from elp.offers import moderation_views  # noqa: E402, F401
 from elp.reports import admin_views  # noqa: E402, F401

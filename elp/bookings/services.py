@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from elp.accounts.services import leads_of_schools
 from elp.billing import services as billing
 from elp.billing.invoice_email import email_invoices
+from elp.bookings import emails
 from elp.bookings.models import Booking, BookingStatus
 from elp.bookings.transitions import BOOKING
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -202,7 +203,10 @@ def mark_delivered(booking, user, last_session_on, started_from=None, today=None
     booking.delivered_at = utcnow()
     booking.last_session_on = last_session_on
     apply(booking, "deliver", user, last_session_on=last_session_on.isoformat())
-    tell_other_school(booking, user, "delivered", "marked ‘{title}’ as delivered")
+    tell_other_school(
+        booking, user, "delivered", "marked ‘{title}’ as delivered",
+        emails.delivered_details(booking, user),
+    )
 
 
 def confirm_completed(booking, user, started_from=None):
@@ -233,7 +237,10 @@ def cancel(booking, user, reason):
     # The one place a cancellation reaches billing: the service charge follows the fee
     # terms copied onto the booking, in the same transaction.
     billing.booking_cancelled(booking, user)
-    tell_other_school(booking, user, "cancelled", "cancelled the booking for ‘{title}’")
+    tell_other_school(
+        booking, user, "cancelled", "cancelled the booking for ‘{title}’",
+        emails.cancelled_details(booking, user),
+    )
 
 
 def apply(booking, action, user, **details):
@@ -244,12 +251,14 @@ def apply(booking, action, user, **details):
 NAME_IN_NOTIFICATION_MAX = 80
 
 
-def tell_other_school(booking, user, kind, what_happened):
+def tell_other_school(booking, user, kind, what_happened, details=None):
     """Notify every user of the other school (in the app and by email) of what this user's
-    school did: `what_happened` names the booking's offer as {title}."""
+    school did: `what_happened` names the booking's offer as {title}; `details` is what the
+    email says beyond it (by default who acted and the booked terms)."""
     other = other_school(booking, user.school_id)
     text = f"{shorten(user.school.name)} {what_happened.format(title=shorten(booking.offer_title))}"
-    notify(other.id, kind, text, "bookings.show", booking_id=booking.id)
+    details = details or emails.booking_details(booking, user)
+    notify(other.id, kind, text, "bookings.show", details=details, booking_id=booking.id)
 
 
 def shorten(name):

@@ -24,10 +24,7 @@ def run_timers():
 def deliver_email():
     """Send what the outbox still holds: emails queued by commands, and those whose earlier
     attempt failed. (Each commit that queues an email also queues a delivery at once.)"""
-    # Seam: the rewritten outbox gives `deliver_due_emails(now=None)`, which honours each
-    # email's backoff; until it lands this is the outbox's delivery of today.
-    deliver = getattr(notifications, "deliver_due_emails", None) or notifications.deliver_outbox
-    deliver()
+    notifications.deliver_due_emails()
 
 
 @queue.timer("saved-search-alerts", crontab(minute="0", hour="7"), every=timedelta(days=1),

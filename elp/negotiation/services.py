@@ -15,12 +15,12 @@ from elp import audit
 from elp.bookings.services import book, booking_of_request
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
+from elp.negotiation import emails
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
 from elp.negotiation.open_requests import open_request_on
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
-from elp.notifications.in_app import notify
 from elp.offers import services as offers
 from elp.parties import Party
 from elp.settings import services as settings
@@ -29,8 +29,6 @@ from elp.timeutil import UK_TIME, utcnow
 NEED_MAX = 5_000
 MESSAGE_MAX = 5_000
 DECLINE_REASON_MAX = 1_000
-# Notification texts become email subjects, which the outbox keeps to 200 characters.
-NOTIFICATION_TEXT_MAX = 200
 
 
 # --- Who may see a request ----------------------------------------------------------------
@@ -175,11 +173,12 @@ def start_request(offer, user, need, terms):
     db.session.flush()
     audit.record("request.sent", support_request, actor=user, offer_id=offer.id)
     mark_read(support_request, user.school_id)
-    _tell(
+    emails.tell(
         support_request,
         offer.school_id,
         "new_request",
         f"{user.school.name} asks for support on ‘{offer.title}’",
+        emails.request_details(support_request, user, "What they need", need),
     )
     return support_request
 
@@ -207,11 +206,12 @@ def counter(support_request, user, terms, answering_proposal_id):
     now = utcnow()
     proposal = _add_proposal(support_request, user, terms, support_request.offer, now)
     _record_activity(support_request, user.school_id, now)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "new_proposal",
         f"{user.school.name} made a counter-proposal on ‘{support_request.offer.title}’",
+        emails.request_details(support_request, user, "Their note", proposal.note),
     )
     return proposal
 
@@ -254,12 +254,13 @@ def accept(support_request, proposal_id, user):
     support_request.closed_at = now
     _record_activity(support_request, user.school_id, now)
     booking = book(support_request, latest, user)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "accepted",
         f"{user.school.name} accepted the proposal on ‘{support_request.offer.title}’: "
         "it is booked",
+        emails.request_details(support_request, user),
     )
     return booking
 
@@ -328,11 +329,12 @@ def decline(support_request, user, reason):
     REQUEST.apply(support_request, "decline", party, user, reason=reason)
     _close(support_request, user)
     support_request.decline_reason = reason
-    _tell(
+    emails.tell(
         support_request,
         support_request.seeking_school_id,
         "declined",
         f"{user.school.name} declined your request for ‘{support_request.offer.title}’",
+        emails.request_details(support_request, user, "Their reason", reason),
     )
 
 
@@ -341,11 +343,12 @@ def withdraw(support_request, user):
     party = party_for(support_request, user)
     REQUEST.apply(support_request, "withdraw", party, user)
     _close(support_request, user)
-    _tell(
+    emails.tell(
         support_request,
         support_request.offering_school_id,
         "withdrawn",
         f"{user.school.name} withdrew its request for ‘{support_request.offer.title}’",
+        emails.request_details(support_request, user),
     )
 
 
@@ -363,11 +366,12 @@ def send_message(support_request, user, body):
     message = Message(author_school_id=user.school_id, author_id=user.id, body=body, created_at=now)
     support_request.messages.append(message)
     _record_activity(support_request, user.school_id, now)
-    _tell(
+    emails.tell(
         support_request,
         other_school_id(support_request, party),
         "message",
         f"{user.school.name} sent a message about ‘{support_request.offer.title}’",
+        emails.request_details(support_request, user, "Their message", body),
     )
     return message
 
@@ -390,12 +394,6 @@ def _required_text(field, text, missing, maximum, name):
 def _record_activity(support_request, school_id, now):
     support_request.last_activity_at = now
     support_request.last_activity_school_id = school_id
-
-
-def _tell(support_request, school_id, kind, text):
-    if len(text) > NOTIFICATION_TEXT_MAX:
-        text = text[: NOTIFICATION_TEXT_MAX - 1] + "…"
-    notify(school_id, kind, text, "negotiation.show", request_id=support_request.id)
 
 
 # What waits on a school, for its home page (`negotiation.waiting`).

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from elp.errors import ActionRefused
 from elp.extensions import db
+from elp.negotiation import emails
 from elp.negotiation.models import RequestStatus, SupportRequest
 from elp.negotiation.transitions import REQUEST
 from elp.notifications.in_app import notify
@@ -79,6 +80,7 @@ def _remind(request):
         f"{proposer.name}’s proposal for {request.offer.title} expires tomorrow unless you "
         "accept it or make a counter-proposal",
         REQUEST_PAGE,
+        details=emails.request_details(request, None, answering=True),
         request_id=request.id,
     )
 
@@ -121,6 +123,7 @@ def _tell_both_schools_it_expired(request):
         "expired",
         f"Your request to {request.offering_school.name} for {title} expired unanswered",
         REQUEST_PAGE,
+        details=emails.request_details(request, None),
         request_id=request.id,
     )
     notify(
@@ -128,5 +131,6 @@ def _tell_both_schools_it_expired(request):
         "expired",
         f"{request.seeking_school.name}’s request for {title} expired unanswered",
         REQUEST_PAGE,
+        details=emails.request_details(request, None),
         request_id=request.id,
     )

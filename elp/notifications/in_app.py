@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from elp.accounts.services import active_admins, colleagues
 from elp.errors import NotFound
 from elp.extensions import db
+from elp.notifications.email_details import EmailDetails
 from elp.notifications.models import (
     NOTIFICATION_KINDS,
     Notification,
@@ -22,39 +23,46 @@ from elp.urls import absolute_url, path_for
 NOTIFICATIONS_PER_PAGE = 25
 
 
-def notify(school_id, kind, text, endpoint, *, leads_only=False, **values):
+def notify(school_id, kind, text, endpoint, *, leads_only=False, details=None, **values):
     """Tell every active user of a school about an event that needs its attention: an
     in-app notification each, and an email each through the outbox (sent after the commit)
     unless the user turned email off for this kind. `leads_only` tells only its school
     leads (reminders about money).
 
     `text` is one sentence without its full stop ("Harlow Primary accepted your proposal
-    for Phonics catch-up"); `endpoint` and `values` name the page it links to.
+    for Phonics catch-up"); `details` (EmailDetails) is what the email says beyond it;
+    `endpoint` and `values` name the page it links to. Every kind can be turned off, so
+    each email names the preferences page in List-Unsubscribe.
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     users = colleagues(school_id)
     if leads_only:
         users = [user for user in users if user.is_lead]
-    _notify_users(users, kind, text, endpoint, **values)
+    preferences = absolute_url("notifications.preferences")
+    _notify_users(users, kind, text, endpoint, details, preferences, **values)
 
 
-def notify_admins(kind, text, endpoint, **values):
+def notify_admins(kind, text, endpoint, *, details=None, **values):
     """Tell every active ELP admin, as `notify` tells a school's users, of something that
-    waits on ELP (a problem reported with a booking, say)."""
+    waits on ELP (a problem reported with a booking, say). Admins have no email
+    preferences page, so their emails carry no List-Unsubscribe."""
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    _notify_users(active_admins(), kind, text, endpoint, **values)
+    _notify_users(active_admins(), kind, text, endpoint, details, None, **values)
 
 
-def _notify_users(users, kind, text, endpoint, **values):
+def _notify_users(users, kind, text, endpoint, details, unsubscribe_url, **values):
     path = path_for(endpoint, **values)
     link = absolute_url(endpoint, **values)
     no_email = _email_turned_off(kind, [user.id for user in users])
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=path))
         if user.id not in no_email:
-            queue_email(user.email, text, "notification", text=text, link=link)
+            queue_email(
+                user.email, text, "notification", unsubscribe_url=unsubscribe_url,
+                user=user, text=text, details=details or EmailDetails(), link=link,
+            )
 
 
 def _email_turned_off(kind, user_ids):

@@ -10,6 +10,10 @@ from elp.timeutil import utcnow
 
 
 class OutboxEmail(db.Model):
+    """One email: queued in the transaction that causes it, then sent, or failed for admins
+    to see under "Emails not sent". Its Message-ID and Date are fixed when it is queued, so
+    a resend (after a crash, or by an admin) is the same message to the receiving server."""
+
     __tablename__ = "outbox_email"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -19,8 +23,16 @@ class OutboxEmail(db.Model):
     # A document to attach, named by kind and key ("invoice:12") and made when the email is
     # sent (`notifications.attachments`); None for most emails.
     attachment: Mapped[str | None] = mapped_column(String(100))
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)  # "<…@elp-exchange…>"
+    # Where an optional kind of email is turned off (List-Unsubscribe); None for the rest.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When the next attempt is due (backoff after a failure), and after when a failure is
+    # final: 48 hours from queuing, or from an admin's "Send again".
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    retry_until: Mapped[datetime]
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     # Set by the process sending it, so two processes never send the same email; a claim

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from elp.extensions import db
 from elp.notifications.models import OutboxEmail
-from elp.notifications.services import MAX_ATTEMPTS
+from elp.notifications.services import count_failed_emails
 from elp.operations.heartbeat import worker_last_seen
 from elp.search import sync
 from elp.timeutil import utcnow
@@ -46,17 +46,12 @@ def check_index():
 
 def email_backlog():
     """(emails waiting to be sent, when the oldest was queued or None, emails not sent after
-    every attempt)."""
-    waiting = (OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS)
+    every attempt: failed, for admins to send again)."""
+    waiting = (OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None))
     backlog, oldest = db.session.execute(
         select(func.count(), func.min(OutboxEmail.created_at)).where(*waiting)
     ).one()
-    not_sent = db.session.scalar(
-        select(func.count()).where(
-            OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= MAX_ATTEMPTS
-        )
-    )
-    return backlog, oldest, not_sent
+    return backlog, oldest, count_failed_emails()
 
 
 def check_outbox():

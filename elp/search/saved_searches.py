@@ -276,6 +276,9 @@ def _queue_alert(saved, hits):
     subject = (
         f"{count} new offer{'s' if count != 1 else ''} for your saved search “{saved.name}”"
     )[:200]
+    unsubscribe = absolute_url(
+        "saved_searches.unsubscribe", unsubscribe_token=unsubscribe_token(saved)
+    )
     queue_email(
         saved.user.email,
         subject,
@@ -288,9 +291,8 @@ def _queue_alert(saved, hits):
         more=count - len(shown),
         search_link=search_link(saved.params, sort="newest"),
         saved_searches_link=absolute_url("saved_searches.index"),
-        unsubscribe_link=absolute_url(
-            "saved_searches.unsubscribe", unsubscribe_token=unsubscribe_token(saved)
-        ),
+        unsubscribe_link=unsubscribe,
+        unsubscribe_url=unsubscribe,
     )
 
 

@@ -12,7 +12,6 @@ from elp.bookings.models import Feedback
 from elp.extensions import db as _db
 from elp.negotiation.models import Proposal, RequestRead
 from elp.notifications.models import OutboxEmail
-from elp.notifications.services import MAX_ATTEMPTS
 from elp.timeutil import format_date, uk_today, utcnow
 from tests.factories import (
     days,
@@ -354,7 +353,10 @@ def test_admins_see_what_waits_on_them(client, login_as, schools):
     charge.due_date = uk_today() - timedelta(days=1)
     charge.needs_attention, charge.attention_reason = True, "The amount paid did not match"
     _db.session.add(
-        OutboxEmail(to="head@example.org", subject="A", body="B", attempts=MAX_ATTEMPTS)
+        OutboxEmail(
+            to="head@example.org", subject="A", body="B", message_id="<failed@example.org>",
+            retry_until=utcnow(), failed_at=utcnow(),
+        )
     )
     _db.session.commit()
 

@@ -6,7 +6,7 @@ import pytest
 from jinja2 import DictLoader
 
 from elp.extensions import db as _db
-from elp.notifications import mailer
+from elp.notifications import mailer, services
 from elp.notifications.models import OutboxEmail
 from elp.notifications.services import deliver_outbox, queue_email
 from elp.timeutil import utcnow
@@ -58,7 +58,8 @@ def test_a_failed_send_stays_queued_for_the_next_delivery(app, db, by_command, s
     email = _db.session.scalar(_db.select(OutboxEmail))
     assert email.sent_at is None and "refused" in email.last_error
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
-    assert deliver_outbox() == 1
+    assert deliver_outbox() == 0  # not due again for a minute
+    assert services.deliver_due_emails(now=utcnow() + timedelta(minutes=1)).sent == 1
     assert len(sent_emails) == 1
 
 
@@ -67,7 +68,7 @@ def test_deliver_mail_command_sends_what_is_queued(app, db, by_command, runner, 
     _db.session.commit()
     result = runner.invoke(args=["deliver-mail"])
     assert result.exit_code == 0
-    assert "Sent 1 queued email." in result.output
+    assert "Sent 1 email; 0 emails to try again later; 0 emails not sent." in result.output
     assert len(sent_emails) == 1
 
 
@@ -117,3 +118,32 @@ def test_a_request_does_not_wait_for_the_mail_server(app, client, db, held_jobs,
     assert held_jobs.run() == 1
     assert delivered == ["jo@school.example"]
     assert _db.session.scalar(_db.select(OutboxEmail.sent_at)) is not None
+
+
+def test_a_command_sends_its_emails_itself_before_it_goes_on(app, db, monkeypatch, sent_emails):
+    """In a command (no request waiting) a commit's emails are sent by the command, not by
+    a thread it could exit without."""
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "background")
+    before = set(threading.enumerate())
+    with app.app_context():
+        queue_email("head@school.example", "Test subject", "test_message", name="Ada")
+        _db.session.commit()
+        assert len(sent_emails) == 1  # sent by the time the commit returns
+    assert set(threading.enumerate()) <= before
+
+
+def test_after_a_commit_only_its_own_emails_are_attempted(app, db, monkeypatch, sent_emails):
+    """An email waiting for its next attempt is not tried again by someone else's commit."""
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "broken")
+    monkeypatch.setitem(mailer.BACKENDS, "broken", _refuse)
+    waiting = _queue(app)
+    _db.session.commit()
+    assert _db.session.get(OutboxEmail, waiting.id).attempts == 1
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")
+
+    _queue(app)
+    _db.session.commit()
+
+    _db.session.expire_all()
+    assert _db.session.get(OutboxEmail, waiting.id).attempts == 1  # left for its due time
+    assert len(sent_emails) == 1

@@ -295,6 +295,8 @@ def test_the_unsubscribe_link_works_without_signing_in_and_stops_alerts(
     db.session.commit()
     saved_searches.send_alerts()
     link = unsubscribe_link(sent_emails)
+    # Mail programs offer the same link as their own "Unsubscribe" button.
+    assert sent_emails[-1]["List-Unsubscribe"] == f"<http://localhost{link}>"
     anonymous = app.test_client()
 
     confirm = anonymous.get(link)

@@ -1,5 +1,6 @@
 """Emails wait in the outbox until their transaction commits, and are sent once."""
 
+import threading
 from datetime import timedelta
 
 import pytest

@@ -14,7 +14,7 @@ from elp.admin.views import bp
 from elp.billing import review, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia
-from elp.billing.transitions import CHARGE, ChargeParty
+from elp.billing.transitions import admin_buttons
 from elp.bounds import page_number
 from elp.errors import InvalidInput
 from elp.timeutil import uk_today
@@ -73,7 +73,7 @@ def charge(charge_id):
         fee_terms=services.fee_terms_for(charge.booking),
         credit_notes=review.credit_notes(charge),
         history=review.history(charge),
-        actions=CHARGE.actions_for(charge.status, ChargeParty.ADMIN),
+        actions=admin_buttons(charge.status),
         status_names=review.STATUS_NAMES,
         status_tags=review.STATUS_TAG_CLASSES,
         payer_names=PAYER_NAMES,
@@ -86,6 +86,8 @@ def record_payment(charge_id):
     charge = services.charge_for_admin(charge_id)
     services.check_allowed(charge, "pay", current_user)
     form = RecordPaymentForm()
+    if request.method == "GET":
+        form.amount.data = money.format_plain_pounds(charge.amount_due_pence)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -95,11 +97,17 @@ def record_payment(charge_id):
                     form.reference.data,
                     paid_on=form.paid_on.data,
                     actor=current_user,
+                    amount_pence=form.amount_pence,
                 )
         except InvalidInput as problem:
             form[problem.field].errors.append(problem.message)
         else:
-            flash(f"Payment recorded for invoice {charge.invoice_number}", "success")
+            left = charge.amount_due_pence
+            flash(
+                f"Payment recorded for invoice {charge.invoice_number}"
+                + (f": {money.format_invoice_amount(left)} is still due" if left else ""),
+                "success",
+            )
             return redirect(url_for(".charge", charge_id=charge.id))
     _log_form_refusal("an offline payment", form, charge)
     return render_template("billing/admin/record_payment.html", charge=charge, form=form)

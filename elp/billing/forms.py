@@ -28,6 +28,12 @@ def _strip(value):
 
 
 class RecordPaymentForm(FlaskForm):
+    amount = StringField(
+        "Amount received",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="All that is still due, or the part of it that was paid",
+    )
     paid_on = DayMonthYearField("Date received")
     reference = StringField(
         "Payment reference",
@@ -36,6 +42,9 @@ class RecordPaymentForm(FlaskForm):
         description="As it appears on the bank statement, for example the school’s BACS reference",
     )
     submit = SubmitField("Record offline payment", widget=GovSubmitInput())
+
+    def validate_amount(self, field):
+        self.amount_pence = _positive_amount(field, "Enter the amount received")
 
     def validate_paid_on(self, field):
         if field.data is None and not any(field.raw_data or []):
@@ -58,12 +67,7 @@ class RefundForm(FlaskForm):
     submit = SubmitField("Refund", widget=GovSubmitInput())
 
     def validate_amount(self, field):
-        if not field.data:
-            raise ValidationError("Enter the amount to refund")
-        try:
-            self.amount_pence = parse_pounds(field.data)
-        except MoneyError as error:
-            raise ValidationError(str(error)) from None
+        self.amount_pence = _positive_amount(field, "Enter the amount to refund")
 
 
 class FeePolicyForm(FlaskForm):
@@ -152,6 +156,23 @@ class FeePolicyForm(FlaskForm):
             payment_terms_days=self.days,
             void_on_cancellation=self.void_on_cancellation.data == "yes",
         )
+
+
+def _positive_amount(field, missing):
+    """Pence for an amount of money more than £0, in pounds and at most two decimals."""
+    if not field.data:
+        raise ValidationError(missing)
+    if field.data.lstrip("£ ").startswith("-"):
+        raise ValidationError("The amount must be more than £0, not negative")
+    if len(field.data.partition(".")[2]) > 2:
+        raise ValidationError("Enter the amount in pounds and pence, with no more than two decimals")
+    try:
+        pence = parse_pounds(field.data)
+    except MoneyError as error:
+        raise ValidationError(str(error)) from None
+    if pence == 0:
+        raise ValidationError("The amount must be more than £0")
+    return pence
 
 
 def _rate(field, name, missing):

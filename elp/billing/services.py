@@ -4,7 +4,7 @@ audit event and, where money is given back or not asked for, a credit note.
 
 These are the services the payment pages and the payment provider's webhook call:
 
-- `mark_paid(charge, via, reference, paid_on=None, actor=None)`
+- `mark_paid(charge, via, reference, paid_on=None, actor=None, amount_pence=None)`
 - `refund(charge, amount_pence, reason, actor=None, reference=None)`
 - `waive(charge, reason, actor)`
 - `flag_for_attention(charge, reason)` — e.g. a payment whose amount did not match
@@ -32,6 +32,7 @@ from elp.billing.models import (
     TERMS_FIELDS,
     BookingFeeTerms,
     Charge,
+    ChargePayment,
     ChargeStatus,
     CreditNote,
     CreditNoteKind,
@@ -138,6 +139,12 @@ def booking_cancelled(booking, actor):
                 charge,
                 f"{reason} and the fee policy voids its charge, but it had been paid: refund it.",
             )
+        elif charge.status == ChargeStatus.PART_PAID:
+            flag_for_attention(
+                charge,
+                f"{reason} and the fee policy voids its charge, but part of it had been paid: "
+                "waive the rest and refund what was paid.",
+            )
 
 
 # --- Finding a charge ---------------------------------------------------------------------
@@ -167,13 +174,30 @@ def check_allowed(charge, action, actor):
         _refuse(refusal, charge)
 
 
-def mark_paid(charge, via, reference, paid_on=None, actor=None):
-    """Record that the charge's gross was received on `paid_on` (today by default), `via`
-    "offline" (an admin records it) or "stripe" (the provider confirmed it), with the
-    payer's or provider's reference."""
+def mark_paid(charge, via, reference, paid_on=None, actor=None, amount_pence=None):
+    """Record money received on `paid_on` (today by default), `via` "offline" (an admin
+    records it) or "stripe" (the provider confirmed it), with the payer's or provider's
+    reference: `amount_pence` of it, or all that is still due when None. Less than is due
+    is a part payment, which leaves the rest due ("Part paid")."""
     check_allowed(charge, "pay", actor)
     if via not in set(PaidVia):
         _refuse(ActionRefused(f"‘{via}’ is not a way of paying a charge."), charge)
+    due = charge.amount_due_pence
+    if amount_pence is None:
+        amount_pence = due
+    elif isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        _refuse(InvalidInput("amount", "Enter the amount received, like 120.50"), charge)
+    if amount_pence <= 0:
+        _refuse(InvalidInput("amount", "The amount received must be more than £0"), charge)
+    if amount_pence > due:
+        _refuse(
+            InvalidInput(
+                "amount",
+                f"The amount received must be {money.format_invoice_amount(due)} or less: "
+                "that is what is still due on this invoice",
+            ),
+            charge,
+        )
     reference = (reference or "").strip()
     if not reference:
         _refuse(InvalidInput("reference", "Enter the payment reference"), charge)
@@ -197,31 +221,45 @@ def mark_paid(charge, via, reference, paid_on=None, actor=None):
             ),
             charge,
         )
+    action = "pay" if amount_pence == due else "pay_part"
+    check_allowed(charge, action, actor)
     charge.paid_on = paid_on
     charge.paid_via = str(via)
     charge.payment_reference = reference
+    charge.amount_paid_pence += amount_pence
+    db.session.add(
+        ChargePayment(
+            charge=charge,
+            amount_pence=amount_pence,
+            received_on=paid_on,
+            via=str(via),
+            reference=reference,
+            created_by_id=getattr(actor, "id", None),
+        )
+    )
     CHARGE.apply(
         charge,
-        "pay",
+        action,
         party_of(actor),
         actor,
         invoice_number=charge.invoice_number,
         via=str(via),
         reference=reference,
         paid_on=paid_on.isoformat(),
+        amount_pence=amount_pence,
+        amount_paid_pence=charge.amount_paid_pence,
         gross_pence=charge.gross_pence,
     )
     return charge
 
 
 def waive(charge, reason, actor):
-    """An ELP admin waives a charge not yet paid, saying why: nothing is owed, and a credit
-    note cancels the invoice."""
+    """An ELP admin waives what is still due on a charge, saying why: nothing more is owed,
+    and a credit note cancels the invoice (or, after a part payment, the rest of it)."""
     check_allowed(charge, "waive", actor)
     reason = _required_reason(reason, charge, "Enter the reason for waiving the charge")
-    note = _credit_note(
-        charge, CreditNoteKind.WAIVE, charge.net_pence, charge.vat_pence, reason, actor
-    )
+    net, vat = _split_gross(charge, charge.amount_due_pence)
+    note = _credit_note(charge, CreditNoteKind.WAIVE, net, vat, reason, actor)
     CHARGE.apply(
         charge,
         "waive",
@@ -264,11 +302,11 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
     webhook records one made there (actor None)."""
     check_allowed(charge, "refund", actor)
     reason = _required_reason(reason, charge, "Enter the reason for the refund")
-    if not isinstance(amount_pence, int) or amount_pence <= 0:
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence <= 0:
         _refuse(InvalidInput("amount", "Enter an amount to refund of more than £0"), charge)
     left = charge.refundable_pence
     if amount_pence > left:
-        paid = money.format_invoice_amount(charge.gross_pence)
+        paid = money.format_invoice_amount(charge.amount_paid_pence)
         _refuse(
             InvalidInput(
                 "amount",
@@ -286,12 +324,13 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
     if actor is not None and charge.paid_via == PaidVia.STRIPE:
         # Paid through Stripe: the money goes back there first (decision 15).
         reference = payments.refund_through_stripe(charge, amount_pence, reason)
+    action = "refund" if amount_pence == left else "refund_part"
     vat = _vat_in_refund(charge, amount_pence)
     note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
     charge.amount_refunded_pence += amount_pence
     CHARGE.apply(
         charge,
-        "refund",
+        action,
         party_of(actor),
         actor,
         reason=reason,
@@ -302,6 +341,21 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
         reference=(reference or "").strip() or None,
     )
     return note
+
+
+def _split_gross(charge, gross_pence):
+    """(net, VAT) of part of a charge's gross: the VAT not yet credited when it is all that
+    is left to credit, otherwise the invoice's proportion of VAT, rounded half-up."""
+    vat_credited = sum(note.vat_pence for note in charge.credit_notes)
+    credited = sum(note.gross_pence for note in charge.credit_notes)
+    if gross_pence == charge.gross_pence - credited:
+        vat = charge.vat_pence - vat_credited
+    elif charge.gross_pence == 0:
+        vat = 0
+    else:
+        share = money.round_half_up(gross_pence * charge.vat_pence, charge.gross_pence)
+        vat = min(share, charge.vat_pence - vat_credited)
+    return gross_pence - vat, vat
 
 
 def _vat_in_refund(charge, amount_pence):

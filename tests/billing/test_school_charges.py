@@ -250,10 +250,10 @@ def test_a_refunded_charge_shows_the_payment_and_the_refund(billing, login_as):
 
     text = page_text(login_as(billing.seeking_member).get(f"/charges/{charge.id}"))
 
-    assert "Status Refunded" in text
+    assert "Status Part refunded" in text
     assert f"Paid on {format_date(uk_today())} (payment reference BACS 4471)" in text
     assert f"{note.number}" in text and "Refunded: Half a day was not delivered" in text
-    assert "£20.00 of it has been refunded" in text
+    assert "£20.00 of the £52.50 paid has been refunded, and £32.50 is kept" in text
 
 
 def test_a_paid_charge_says_when_it_was_paid(billing, login_as):
@@ -301,6 +301,6 @@ def test_the_booking_page_links_the_paying_school_to_its_invoice(billing, login_
     offering_page = login_as(billing.offering_member).get(f"/bookings/{booking.id}")
 
     assert link in seeking_page.get_data(as_text=True)
-    assert f"Invoice {charge.invoice_number} : £52.50, due by" in page_text(seeking_page)
+    assert f"Invoice {charge.invoice_number} : £52.50 Due by" in page_text(seeking_page)
     assert link not in offering_page.get_data(as_text=True)
     assert "Service charge" not in page_text(offering_page)

@@ -80,6 +80,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_charge_payment_charge_id'))
     op.drop_table('charge_payment')
     with op.batch_alter_table('charge', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_charge_paid', type_='check')
+        batch_op.drop_constraint(op.f('ck_charge_paid'), type_='check')
         batch_op.drop_column('amount_paid_pence')
         batch_op.drop_column('purchase_order_number')

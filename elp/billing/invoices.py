@@ -20,7 +20,7 @@ from elp.billing.models import PAYER_NAMES, Charge
 from elp.billing.services import fee_terms_for
 from elp.errors import NotFound
 from elp.extensions import db
-from elp.timeutil import uk_today
+from elp.timeutil import UK_TIME, uk_today
 from elp.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,28 @@ def bank_details():
     return details
 
 
+def postal_address():
+    """ELP's postal address from ELP_POSTAL_ADDRESS, one line per ";" part (empty when unset)."""
+    text = current_app.config.get("POSTAL_ADDRESS") or ""
+    return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
+
+
+def supplier_context():
+    """Who the invoice or credit note is from: what a valid VAT invoice must name."""
+    return {
+        "partnership_name": PARTNERSHIP_NAME,
+        "postal_address": postal_address(),
+        "vat_number": current_app.config.get("VAT_NUMBER") or "",
+        "contact_email": current_app.config["CONTACT_EMAIL"],
+        "website": current_app.config["BASE_URL"],
+    }
+
+
+def date_of_supply(charge):
+    """When ELP supplied what it charges for: the day the booking was agreed (UK time)."""
+    return charge.booking.created_at.astimezone(UK_TIME).date()
+
+
 def invoice_context(charge):
     """Everything the invoice template shows, the same for the page and the PDF."""
     booking = charge.booking
@@ -170,9 +192,9 @@ def invoice_context(charge):
         "credit_notes": charge.credit_notes,
         "credit_note_kinds": CREDIT_NOTE_KINDS,
         "credited_pence": credited,
-        "partnership_name": PARTNERSHIP_NAME,
-        "contact_email": current_app.config["CONTACT_EMAIL"],
-        "website": current_app.config["BASE_URL"],
+        "date_of_supply": date_of_supply(charge),
+        "charges_vat": charge.vat_basis_points > 0,
+        **supplier_context(),
         "invoice_url": absolute_url("charges.show", charge_id=charge.id),
         "bank_details": bank_details(),
         "payments_online": payments_online(),

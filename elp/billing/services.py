@@ -23,9 +23,11 @@ from elp import audit, money
 from elp.billing import formula, numbering, payments
 from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
     create_policy_version,
+    missing_vat_details,
     policy_in_force,
     policy_versions,
     terms_in_force,
+    vat_charged_without_vat_details,
 )
 from elp.billing.models import (
     DEFAULT_TERMS,

@@ -61,7 +61,9 @@ def test_a_vat_invoice_pdf_carries_every_field_a_vat_invoice_needs(
     assert "Total £52.50 £10.50 £63.00" in text
 
 
-def test_without_a_vat_number_a_policy_with_vat_cannot_be_saved(billing, login_as, app, monkeypatch):
+def test_without_a_vat_number_a_policy_with_vat_cannot_be_saved(
+    billing, login_as, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "VAT_NUMBER", None)
     admin = login_as(billing.admin)
 
@@ -96,10 +98,15 @@ def test_check_deploy_hears_of_vat_charged_without_the_details(billing, app, mon
     monkeypatch.setitem(app.config, "VAT_NUMBER", None)
     problems = services.vat_charged_without_vat_details()
     assert problems == [
-        "The fee policy charges VAT but ELP_VAT_NUMBER is not set: its invoices would not "
-        "be valid VAT invoices."
+        (
+            "The fee policy charges VAT but ELP_VAT_NUMBER is not set: its invoices would "
+            "not be valid VAT invoices."
+        )
     ]
     monkeypatch.setitem(app.config, "POSTAL_ADDRESS", None)
     assert len(services.vat_charged_without_vat_details()) == 2
     # Given as a configuration of its own (as check-deploy reads one).
-    assert services.vat_charged_without_vat_details({"VAT_NUMBER": "GB 1", "POSTAL_ADDRESS": "X"}) == []
+    assert (
+        services.vat_charged_without_vat_details({"VAT_NUMBER": "GB 1", "POSTAL_ADDRESS": "X"})
+        == []
+    )

@@ -165,7 +165,9 @@ def _positive_amount(field, missing):
     if field.data.lstrip("£ ").startswith("-"):
         raise ValidationError("The amount must be more than £0, not negative")
     if len(field.data.partition(".")[2]) > 2:
-        raise ValidationError("Enter the amount in pounds and pence, with no more than two decimals")
+        raise ValidationError(
+            "Enter the amount in pounds and pence, with no more than two decimals"
+        )
     try:
         pence = parse_pounds(field.data)
     except MoneyError as error:

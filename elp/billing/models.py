@@ -143,9 +143,7 @@ class Charge(Versioned, db.Model):
             "amount_refunded_pence >= 0 AND amount_refunded_pence <= gross_pence",
             name="refunded",
         ),
-        CheckConstraint(
-            "amount_paid_pence >= 0 AND amount_paid_pence <= gross_pence", name="paid"
-        ),
+        CheckConstraint("amount_paid_pence >= 0 AND amount_paid_pence <= gross_pence", name="paid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

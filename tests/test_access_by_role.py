@@ -142,6 +142,9 @@ ROUTES = [
     ("GET",  "/charges",                                                (302, 200, 200, 200, 403)),
     ("GET",  "/charges/<int:charge_id>",                                (302, 200, 200, 404, 403)),
     ("GET",  "/charges/<int:charge_id>/invoice.pdf",                    (302, 200, 200, 404, 403)),
+    # credit notes (against an invoice school A pays; another school's credit note is a 404)
+    ("GET",  "/charges/credit-notes/<int:credit_note_id>",              (302, 200, 200, 404, 403)),
+    ("GET",  "/charges/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 200, 200, 404, 403)),
     # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
     # school A may not request it (409) and school B may not see it (404))
     ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
@@ -195,6 +198,11 @@ ROUTES = [
     ("GET",  "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
     ("POST", "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
     ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
+    # admins see what schools see: the invoice and credit notes, as pages and PDFs
+    ("GET",  "/admin/charges/<int:charge_id>/invoice",                  (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/invoice.pdf",              (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/credit-notes/<int:credit_note_id>",                (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 403, 403, 403, 200)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     # paying a service charge (school A pays this one; without Stripe keys paying through
@@ -285,6 +293,14 @@ def url_values(db):
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
     # School A seeks this booking, so it pays its service charge.
     paid_by_a = make_booking(offer=make_offer(make_school(name="School D")), seeking_school=school_a)
+    # A charge school A paid nothing of, waived: its credit note is school A's.
+    waived_for_a = make_booking(
+        offer=make_offer(make_school(name="School E")), seeking_school=school_a
+    )
+    credit_note = billing_services.waive(
+        billing_services.charges_for_booking(waived_for_a)[0], "Pilot school", make_admin()
+    )
+    _db.session.commit()
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -304,6 +320,7 @@ def url_values(db):
         "notification_id": notification.id,
         "request_id": support_request.id,
         "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
+        "credit_note_id": credit_note.id,
         "report": "unmet-demand",
         "chart": "searches",
     }

@@ -5,8 +5,9 @@ notes, and the changes of state an admin (or, later, a payment provider) makes t
 def init_app(app):
     """Let the outbox attach invoices to the emails that name one, and give every template
     the one table of what a charge's status is called (`charge_status(charge)`)."""
-    from elp.billing import invoice_email
+    from elp.billing import credit_notes, invoice_email
     from elp.billing.transitions import status_word
 
     invoice_email.register()
+    credit_notes.register()
     app.add_template_global(status_word, "charge_status")

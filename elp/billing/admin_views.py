@@ -11,7 +11,7 @@ from elp import money
 from elp.accounts.decorators import admin_required
 from elp.accounts.services import DISTRICT_NAMES
 from elp.admin.views import bp
-from elp.billing import review, services
+from elp.billing import credit_notes, invoices, review, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia
 from elp.billing.transitions import admin_buttons
@@ -77,6 +77,46 @@ def charge(charge_id):
         status_names=review.STATUS_NAMES,
         status_tags=review.STATUS_TAG_CLASSES,
         payer_names=PAYER_NAMES,
+    )
+
+
+@bp.get("/charges/<int:charge_id>/invoice")
+@admin_required
+def charge_invoice(charge_id):
+    """The invoice as the paying school sees it."""
+    charge = services.charge_for_admin(charge_id)
+    return render_template("billing/admin/invoice.html", **invoices.admin_invoice_context(charge))
+
+
+@bp.get("/charges/<int:charge_id>/invoice.pdf")
+@admin_required
+def charge_invoice_pdf(charge_id):
+    """The PDF of the invoice the paying school received."""
+    charge = services.charge_for_admin(charge_id)
+    return _pdf(invoices.invoice_pdf(charge), invoices.pdf_filename(charge))
+
+
+@bp.get("/credit-notes/<int:credit_note_id>")
+@admin_required
+def credit_note(credit_note_id):
+    note = credit_notes.credit_note_for_admin(credit_note_id)
+    return render_template(
+        "billing/admin/credit_note.html", **credit_notes.credit_note_context(note)
+    )
+
+
+@bp.get("/credit-notes/<int:credit_note_id>/credit-note.pdf")
+@admin_required
+def credit_note_pdf(credit_note_id):
+    note = credit_notes.credit_note_for_admin(credit_note_id)
+    return _pdf(credit_notes.credit_note_pdf(note), credit_notes.pdf_filename(note))
+
+
+def _pdf(data, filename):
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

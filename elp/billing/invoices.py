@@ -200,6 +200,8 @@ def invoice_context(charge):
         "payments_online": payments_online(),
         "money": money,
         "for_pdf": False,
+        "for_admin": False,
+        "credit_note_endpoint": "charges.credit_note",
     }
 
 
@@ -210,6 +212,15 @@ STYLESHEET = Path("css") / "invoice.css"
 
 def pdf_filename(charge):
     return f"{charge.invoice_number}.pdf"
+
+
+def admin_invoice_context(charge):
+    """The invoice as the school sees it, for an ELP admin: its links lead to admin pages
+    and it offers no pay buttons."""
+    return invoice_context(charge) | {
+        "for_admin": True,
+        "credit_note_endpoint": "admin.credit_note",
+    }
 
 
 def invoice_pdf(charge):

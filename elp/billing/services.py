@@ -272,6 +272,7 @@ def waive(charge, reason, actor):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
+    _send_credit_note(note)
     return note
 
 
@@ -295,6 +296,7 @@ def void(charge, reason, actor=None):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
+    _send_credit_note(note)
     return note
 
 
@@ -342,6 +344,7 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
         amount_refunded_pence=charge.amount_refunded_pence,
         reference=(reference or "").strip() or None,
     )
+    _send_credit_note(note)
     return note
 
 
@@ -414,6 +417,13 @@ def _required_reason(reason, charge, missing):
             charge,
         )
     return reason
+
+
+def _send_credit_note(note):
+    """Queue the credit note's email to the paying school (sent after the commit)."""
+    from elp.billing import credit_notes  # the documents import these services
+
+    credit_notes.email_credit_note(note)
 
 
 def _credit_note(charge, kind, net_pence, vat_pence, reason, actor):

@@ -142,6 +142,12 @@ ROUTES = [
     ("GET",  "/charges",                                                (302, 200, 200, 200, 403)),
     ("GET",  "/charges/<int:charge_id>",                                (302, 200, 200, 404, 403)),
     ("GET",  "/charges/<int:charge_id>/invoice.pdf",                    (302, 200, 200, 404, 403)),
+    # school A gives its purchase order number for the invoice it pays
+    ("GET",  "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
+    ("POST", "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
+    # a school's finance settings: its leads only
+    ("GET",  "/charges/settings",                                       (302, 403, 200, 403, 403)),
+    ("POST", "/charges/settings",                                       (302, 403, 200, 403, 403)),
     # credit notes (against an invoice school A pays; another school's credit note is a 404)
     ("GET",  "/charges/credit-notes/<int:credit_note_id>",              (302, 200, 200, 404, 403)),
     ("GET",  "/charges/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 200, 200, 404, 403)),

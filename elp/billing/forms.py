@@ -12,6 +12,7 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import ValidationError
 
 from elp.billing.models import PAYER_NAMES, FeeTerms
+from elp.billing.school_finance import YEAR_STARTS
 from elp.bounds import whole_number
 from elp.money import (
     MoneyError,
@@ -49,6 +50,72 @@ class RecordPaymentForm(FlaskForm):
     def validate_paid_on(self, field):
         if field.data is None and not any(field.raw_data or []):
             raise ValidationError("Enter the date the payment was received")
+
+
+class FinanceSettingsForm(FlaskForm):
+    """A lead's finance settings for the school (issue 22 parts 1, 2 and 7)."""
+
+    finance_contact_name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, your school business manager",
+    )
+    finance_contact_email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="Invoices, credit notes and statements go here as well as to your "
+        "school’s leads",
+    )
+    purchase_orders = RadioField(
+        "Do your school’s bookings need a purchase order number?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[
+            SelectChoice("yes", "Yes, ask for one before the invoice is paid"),
+            SelectChoice("no", "No"),
+        ],
+    )
+    financial_year_start_month = RadioField(
+        "When does your school’s financial year run?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[SelectChoice(str(month), words) for month, words in YEAR_STARTS.items()],
+    )
+    submit = SubmitField("Save finance settings", widget=GovSubmitInput())
+
+    def fill(self, settings):
+        self.finance_contact_name.data = settings.finance_contact_name
+        self.finance_contact_email.data = settings.finance_contact_email
+        self.purchase_orders.data = "yes" if settings.purchase_orders_required else "no"
+        self.financial_year_start_month.data = str(settings.financial_year_start_month)
+
+    def validate_purchase_orders(self, field):
+        if field.data not in ("yes", "no"):
+            raise ValidationError("Select whether your bookings need a purchase order number")
+
+    def validate_financial_year_start_month(self, field):
+        if field.data not in {str(month) for month in YEAR_STARTS}:
+            raise ValidationError("Select when your school’s financial year runs")
+
+    @property
+    def year_start(self):
+        return int(self.financial_year_start_month.data)
+
+
+class PurchaseOrderForm(FlaskForm):
+    purchase_order_number = StringField(
+        "Purchase order number",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="As your school’s finance system gives it: up to 50 characters",
+    )
+    submit = SubmitField("Save purchase order number", widget=GovSubmitInput())
+
+    def validate_purchase_order_number(self, field):
+        if not field.data:
+            raise ValidationError("Enter the purchase order number")
 
 
 class WaiveForm(FlaskForm):

@@ -187,3 +187,13 @@ def schools_needing_purchase_orders(school_ids):
             )
         )
     )
+
+
+def purchase_order_wanted(charge):
+    """Whether to ask the paying school for the charge's purchase order number now: its
+    school needs one, the invoice has none, and it is still to pay."""
+    return (
+        charge.amount_due_pence > 0
+        and not charge.purchase_order_number
+        and purchase_orders_required(charge.school_id)
+    )

@@ -6,12 +6,15 @@ With Stripe keys the invoice page includes the pay buttons (`billing/_pay.html`,
 `payment_views`) where the offline payment instructions otherwise stand.
 """
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from elp.accounts.decorators import school_user_required
-from elp.billing import credit_notes, invoices
+from elp.accounts.decorators import lead_required, school_user_required
+from elp.billing import credit_notes, invoices, school_finance, services
+from elp.billing.forms import FinanceSettingsForm, PurchaseOrderForm
 from elp.bounds import page_number
+from elp.errors import InvalidInput
+from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("charges", __name__, url_prefix="/charges")
 
@@ -70,4 +73,65 @@ def _pdf(data, filename):
         data,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/<int:charge_id>/purchase-order", methods=["GET", "POST"])
+@school_user_required
+def purchase_order(charge_id):
+    """The paying school gives its purchase order number for an invoice still to pay."""
+    charge = invoices.charge_for_school(charge_id, current_user)
+    form = PurchaseOrderForm()
+    if request.method == "GET":
+        form.purchase_order_number.data = charge.purchase_order_number or ""
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.give_purchase_order_number(
+                    charge, form.purchase_order_number.data, current_user
+                )
+        except InvalidInput as problem:
+            form[problem.field].errors.append(problem.message)
+        else:
+            flash(
+                f"Purchase order number {charge.purchase_order_number} added to invoice "
+                f"{charge.invoice_number}",
+                "success",
+            )
+            return redirect(url_for(".show", charge_id=charge.id))
+    return render_template("billing/purchase_order.html", charge=charge, form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@lead_required
+def finance_settings():
+    """A lead's finance settings: the finance contact, purchase orders, the financial year."""
+    school = current_user.school
+    settings = school_finance.settings_for(school)
+    form = FinanceSettingsForm()
+    if request.method == "GET":
+        form.fill(settings)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                school_finance.update_settings(
+                    school,
+                    current_user,
+                    name=form.finance_contact_name.data,
+                    email=form.finance_contact_email.data,
+                    purchase_orders=form.purchase_orders.data == "yes",
+                    year_start=form.year_start,
+                )
+        except InvalidInput as problem:
+            form[problem.field].errors.append(problem.message)
+        else:
+            flash("Your school’s finance settings are saved", "success")
+            return redirect(url_for(".finance_settings"))
+    return render_template(
+        "billing/finance_settings.html",
+        form=form,
+        settings=settings,
+        default_year_start=school_finance.YEAR_STARTS[
+            school_finance.year_start_from_establishment_type(school.establishment_type)
+        ],
     )

@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp import audit, money
-from elp.billing import formula, numbering, payments
+from elp.billing import formula, numbering, payments, school_finance
 from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
     create_policy_version,
     missing_vat_details,
@@ -41,10 +41,11 @@ from elp.billing.models import (
     DocumentKind,
     PaidVia,
 )
-from elp.billing.transitions import CHARGE, ChargeParty
+from elp.billing.transitions import CHARGE, STILL_DUE, ChargeParty, status_word
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.timeutil import format_date, uk_today
+from elp.timeutil import format_date, uk_today, utcnow
+from elp.transitions import save
 
 log = logging.getLogger(__name__)
 
@@ -375,6 +376,37 @@ def _vat_in_refund(charge, amount_pence):
         return 0
     share = money.round_half_up(amount_pence * charge.vat_pence, charge.gross_pence)
     return min(share, charge.vat_pence - vat_credited)
+
+
+def give_purchase_order_number(charge, text, user):
+    """The paying school gives (or corrects) its purchase order number for a charge still to
+    pay; it is printed on the invoice and in the finance CSV from then on."""
+    number = school_finance.clean_purchase_order_number(text)
+    if number is None:
+        _refuse(InvalidInput("purchase_order_number", "Enter the purchase order number"), charge)
+    if user is None or user.school_id != charge.school_id:
+        _refuse(ActionRefused("Only the school that pays this invoice can give its number."))
+    if charge.status not in STILL_DUE:
+        _refuse(
+            ActionRefused(
+                f"Invoice {charge.invoice_number} is {status_word(charge).name.lower()}, so its "
+                "purchase order number can no longer be changed. Write to ELP if it is wrong."
+            ),
+            charge,
+        )
+    before = charge.purchase_order_number
+    charge.purchase_order_number = number
+    charge.updated_at = utcnow()
+    save("charge")
+    audit.record(
+        "charge.purchase_order_given",
+        charge,
+        actor=user,
+        invoice_number=charge.invoice_number,
+        purchase_order_number=number,
+        before=before,
+    )
+    return charge
 
 
 def flag_for_attention(charge, reason, actor=None):

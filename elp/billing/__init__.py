@@ -3,9 +3,10 @@ notes, and the changes of state an admin (or, later, a payment provider) makes t
 
 
 def init_app(app):
-    """Let the outbox attach invoices to the emails that name one, and give every template
-    the one table of what a charge's status is called (`charge_status(charge)`), and whether
-to ask for a purchase order number (`purchase_order_wanted(charge)`)."""
+    """Let the outbox attach invoices and credit notes to the emails that name one, and give
+    every template the one table of what a charge's status is called
+    (`charge_status(charge)`) and whether to ask for a purchase order number
+    (`purchase_order_wanted(charge)`)."""
     from elp.billing import credit_notes, invoice_email, school_finance
     from elp.billing.transitions import status_word
 

@@ -145,6 +145,10 @@ ROUTES = [
     # school A gives its purchase order number for the invoice it pays
     ("GET",  "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
     ("POST", "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
+    # a school's statement: its own, for every user of the school
+    ("GET",  "/charges/statement",                                      (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/statement.pdf",                                  (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/statement.csv",                                  (302, 200, 200, 200, 403)),
     # a school's finance settings: its leads only
     ("GET",  "/charges/settings",                                       (302, 403, 200, 403, 403)),
     ("POST", "/charges/settings",                                       (302, 403, 200, 403, 403)),
@@ -209,6 +213,9 @@ ROUTES = [
     ("GET",  "/admin/charges/<int:charge_id>/invoice.pdf",              (302, 403, 403, 403, 200)),
     ("GET",  "/admin/credit-notes/<int:credit_note_id>",                (302, 403, 403, 403, 200)),
     ("GET",  "/admin/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement",                (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement.pdf",            (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement.csv",            (302, 403, 403, 403, 200)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     # paying a service charge (school A pays this one; without Stripe keys paying through

@@ -8,10 +8,11 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp import money
+from elp.accounts import services as accounts
 from elp.accounts.decorators import admin_required
 from elp.accounts.services import DISTRICT_NAMES
 from elp.admin.views import bp
-from elp.billing import credit_notes, invoices, review, services
+from elp.billing import credit_notes, invoices, review, school_views, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia
 from elp.billing.transitions import admin_buttons
@@ -118,6 +119,39 @@ def _pdf(data, filename):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _admin_entry_href(entry):
+    if entry.credit_note_id:
+        return url_for(".credit_note", credit_note_id=entry.credit_note_id)
+    return url_for(".charge", charge_id=entry.charge_id)
+
+
+@bp.get("/schools/<int:school_id>/statement")
+@admin_required
+def school_statement(school_id):
+    """Any school's statement, as the school sees it."""
+    school = accounts.school_by_id(school_id)
+    return school_views.statement_page(
+        school,
+        "admin.school_statement",
+        url_for(".school", school_id=school.id),
+        school.name,
+        _admin_entry_href,
+        school_id=school.id,
+    )
+
+
+@bp.get("/schools/<int:school_id>/statement.pdf")
+@admin_required
+def school_statement_pdf(school_id):
+    return school_views.statement_file(accounts.school_by_id(school_id), "pdf")
+
+
+@bp.get("/schools/<int:school_id>/statement.csv")
+@admin_required
+def school_statement_csv(school_id):
+    return school_views.statement_file(accounts.school_by_id(school_id), "csv")
 
 
 @bp.route("/charges/<int:charge_id>/record-payment", methods=["GET", "POST"])

@@ -118,6 +118,17 @@ class PurchaseOrderForm(FlaskForm):
             raise ValidationError("Enter the purchase order number")
 
 
+class StatementPeriodForm(FlaskForm):
+    """The dates of a statement, read from the query string (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    start = DayMonthYearField("From")
+    end = DayMonthYearField("To")
+    submit = SubmitField("Show the statement", widget=GovSubmitInput())
+
+
 class WaiveForm(FlaskForm):
     reason = TextAreaField(
         "Why is the charge waived?",

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from elp.accounts.decorators import lead_required, school_user_required
-from elp.billing import credit_notes, invoices, school_finance, services
-from elp.billing.forms import FinanceSettingsForm, PurchaseOrderForm
+from elp.billing import credit_notes, invoices, school_finance, services, statements
+from elp.billing.forms import FinanceSettingsForm, PurchaseOrderForm, StatementPeriodForm
 from elp.bounds import page_number
 from elp.errors import InvalidInput
 from elp.unit_of_work import unit_of_work
@@ -135,3 +135,87 @@ def finance_settings():
             school_finance.year_start_from_establishment_type(school.establishment_type)
         ],
     )
+
+
+# --- Statements ----------------------------------------------------------------------------
+
+
+def read_period(school):
+    """The statement period the query string asks for, and the form of dates it was typed
+    in: the school's financial year by default; dates that will not do are said on the
+    form (and the financial year shown meanwhile)."""
+    form = StatementPeriodForm(formdata=request.args)
+    if not ({"start", "end"} & set(request.args)):
+        return form, statements.period_from_args(request.args, school)
+    if form.validate():
+        try:
+            return form, statements.check_period(form.start.data, form.end.data)
+        except InvalidInput as problem:
+            form[problem.field].errors.append(problem.message)
+    return form, statements.default_period(school)
+
+
+def statement_page(school, endpoint, back_href, back_text, entry_href, **ids):
+    form, period = read_period(school)
+    result = statements.statement(school, period)
+    return render_template(
+        "billing/statement.html",
+        form=form,
+        years=statements.recent_years(school),
+        year_href=lambda year: url_for(endpoint, **ids, **year.as_args()),
+        pdf_href=url_for(f"{endpoint}_pdf", **ids, **period.as_args()),
+        csv_href=url_for(f"{endpoint}_csv", **ids, **period.as_args()),
+        back_href=back_href,
+        back_text=back_text,
+        entry_href=entry_href,
+        **statements.statement_context(result),
+    )
+
+
+def statement_file(school, kind):
+    """The statement as a PDF or CSV download, for the dates the query string names."""
+    result = statements.statement(school, statements.period_from_args(request.args, school))
+    if kind == "pdf":
+        data, mimetype = statements.statement_pdf(result), "application/pdf"
+    else:
+        data, mimetype = statements.statement_csv(result), "text/csv"
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{statements.filename(school, result.period, kind)}"'
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _school_entry_href(entry):
+    if entry.credit_note_id:
+        return url_for("charges.credit_note", credit_note_id=entry.credit_note_id)
+    return url_for("charges.show", charge_id=entry.charge_id)
+
+
+@bp.get("/statement")
+@school_user_required
+def statement():
+    return statement_page(
+        current_user.school,
+        "charges.statement",
+        url_for("charges.index"),
+        "Your school’s charges",
+        _school_entry_href,
+    )
+
+
+@bp.get("/statement.pdf")
+@school_user_required
+def statement_pdf():
+    return statement_file(current_user.school, "pdf")
+
+
+@bp.get("/statement.csv")
+@school_user_required
+def statement_csv():
+    return statement_file(current_user.school, "csv")

@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from elp import audit
 from elp.accounts import services as accounts
-from elp.accounts.models import normalise_email
 from elp.billing.models import SchoolFinance
-from elp.errors import InvalidInput
+from elp.billing.transitions import STILL_DUE, status_word
+from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
+from elp.timeutil import utcnow
+from elp.transitions import save
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +91,8 @@ def billing_recipients(school_id):
         addresses.append(contact[1])
     seen, recipients = set(), []
     for address in addresses:
-        if normalise_email(address) not in seen:
-            seen.add(normalise_email(address))
+        if address.strip().lower() not in seen:  # addresses compare without case
+            seen.add(address.strip().lower())
             recipients.append(address)
     return recipients
 
@@ -197,3 +199,33 @@ def purchase_order_wanted(charge):
         and not charge.purchase_order_number
         and purchase_orders_required(charge.school_id)
     )
+
+
+def give_purchase_order_number(charge, text, user):
+    """The paying school gives (or corrects) its purchase order number for a charge still to
+    pay; it is printed on the invoice and in the finance CSV from then on."""
+    number = clean_purchase_order_number(text)
+    if number is None:
+        raise InvalidInput("purchase_order_number", "Enter the purchase order number")
+    if user is None or user.school_id != charge.school_id:
+        raise ActionRefused("Only the school that pays this invoice can give its number.")
+    if charge.status not in STILL_DUE:
+        log.warning("Refused a purchase order number on %s: it is %s", charge.invoice_number,
+                    charge.status)  # fmt: skip
+        raise ActionRefused(
+            f"Invoice {charge.invoice_number} is {status_word(charge).name.lower()}, so its "
+            "purchase order number can no longer be changed. Write to ELP if it is wrong."
+        )
+    before = charge.purchase_order_number
+    charge.purchase_order_number = number
+    charge.updated_at = utcnow()
+    save("charge")
+    audit.record(
+        "charge.purchase_order_given",
+        charge,
+        actor=user,
+        invoice_number=charge.invoice_number,
+        purchase_order_number=number,
+        before=before,
+    )
+    return charge

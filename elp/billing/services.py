@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp import audit, money
-from elp.billing import formula, numbering, payments, school_finance
+from elp.billing import crediting, formula, numbering, payments
 from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
     create_policy_version,
     missing_vat_details,
@@ -36,16 +36,15 @@ from elp.billing.models import (
     Charge,
     ChargePayment,
     ChargeStatus,
-    CreditNote,
     CreditNoteKind,
     DocumentKind,
     PaidVia,
 )
-from elp.billing.transitions import CHARGE, STILL_DUE, ChargeParty, status_word
+from elp.billing.school_finance import give_purchase_order_number  # noqa: F401 (a service)
+from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
-from elp.timeutil import format_date, uk_today, utcnow
-from elp.transitions import save
+from elp.timeutil import format_date, uk_today
 
 log = logging.getLogger(__name__)
 
@@ -261,8 +260,8 @@ def waive(charge, reason, actor):
     and a credit note cancels the invoice (or, after a part payment, the rest of it)."""
     check_allowed(charge, "waive", actor)
     reason = _required_reason(reason, charge, "Enter the reason for waiving the charge")
-    net, vat = _split_gross(charge, charge.amount_due_pence)
-    note = _credit_note(charge, CreditNoteKind.WAIVE, net, vat, reason, actor)
+    net, vat = crediting.split_gross(charge, charge.amount_due_pence)
+    note = crediting.credit_note(charge, CreditNoteKind.WAIVE, net, vat, reason, actor)
     CHARGE.apply(
         charge,
         "waive",
@@ -273,7 +272,7 @@ def waive(charge, reason, actor):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
-    _send_credit_note(note)
+    crediting.send_credit_note(note)
     return note
 
 
@@ -284,7 +283,7 @@ def void(charge, reason, actor=None):
         transition = CHARGE.check(charge.status, "void", ChargeParty.SYSTEM)
     except ActionRefused as refusal:
         _refuse(refusal, charge)
-    note = _credit_note(
+    note = crediting.credit_note(
         charge, CreditNoteKind.VOID, charge.net_pence, charge.vat_pence, reason, actor
     )
     CHARGE.apply(
@@ -297,7 +296,7 @@ def void(charge, reason, actor=None):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
-    _send_credit_note(note)
+    crediting.send_credit_note(note)
     return note
 
 
@@ -330,8 +329,10 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
         # Paid through Stripe: the money goes back there first (decision 15).
         reference = payments.refund_through_stripe(charge, amount_pence, reason)
     action = "refund" if amount_pence == left else "refund_part"
-    vat = _vat_in_refund(charge, amount_pence)
-    note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
+    vat = crediting.vat_in_refund(charge, amount_pence)
+    note = crediting.credit_note(
+        charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor
+    )
     charge.amount_refunded_pence += amount_pence
     CHARGE.apply(
         charge,
@@ -345,68 +346,8 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
         amount_refunded_pence=charge.amount_refunded_pence,
         reference=(reference or "").strip() or None,
     )
-    _send_credit_note(note)
+    crediting.send_credit_note(note)
     return note
-
-
-def _split_gross(charge, gross_pence):
-    """(net, VAT) of part of a charge's gross: the VAT not yet credited when it is all that
-    is left to credit, otherwise the invoice's proportion of VAT, rounded half-up."""
-    vat_credited = sum(note.vat_pence for note in charge.credit_notes)
-    credited = sum(note.gross_pence for note in charge.credit_notes)
-    if gross_pence == charge.gross_pence - credited:
-        vat = charge.vat_pence - vat_credited
-    elif charge.gross_pence == 0:
-        vat = 0
-    else:
-        share = money.round_half_up(gross_pence * charge.vat_pence, charge.gross_pence)
-        vat = min(share, charge.vat_pence - vat_credited)
-    return gross_pence - vat, vat
-
-
-def _vat_in_refund(charge, amount_pence):
-    """The VAT part of a refund: the VAT not yet credited when it refunds everything left,
-    otherwise the invoice's proportion of VAT, rounded half-up."""
-    vat_credited = sum(
-        note.vat_pence for note in charge.credit_notes if note.kind == CreditNoteKind.REFUND
-    )
-    if amount_pence == charge.refundable_pence:
-        return charge.vat_pence - vat_credited
-    if charge.gross_pence == 0:
-        return 0
-    share = money.round_half_up(amount_pence * charge.vat_pence, charge.gross_pence)
-    return min(share, charge.vat_pence - vat_credited)
-
-
-def give_purchase_order_number(charge, text, user):
-    """The paying school gives (or corrects) its purchase order number for a charge still to
-    pay; it is printed on the invoice and in the finance CSV from then on."""
-    number = school_finance.clean_purchase_order_number(text)
-    if number is None:
-        _refuse(InvalidInput("purchase_order_number", "Enter the purchase order number"), charge)
-    if user is None or user.school_id != charge.school_id:
-        _refuse(ActionRefused("Only the school that pays this invoice can give its number."))
-    if charge.status not in STILL_DUE:
-        _refuse(
-            ActionRefused(
-                f"Invoice {charge.invoice_number} is {status_word(charge).name.lower()}, so its "
-                "purchase order number can no longer be changed. Write to ELP if it is wrong."
-            ),
-            charge,
-        )
-    before = charge.purchase_order_number
-    charge.purchase_order_number = number
-    charge.updated_at = utcnow()
-    save("charge")
-    audit.record(
-        "charge.purchase_order_given",
-        charge,
-        actor=user,
-        invoice_number=charge.invoice_number,
-        purchase_order_number=number,
-        before=before,
-    )
-    return charge
 
 
 def flag_for_attention(charge, reason, actor=None):
@@ -449,27 +390,3 @@ def _required_reason(reason, charge, missing):
             charge,
         )
     return reason
-
-
-def _send_credit_note(note):
-    """Queue the credit note's email to the paying school (sent after the commit)."""
-    from elp.billing import credit_notes  # the documents import these services
-
-    credit_notes.email_credit_note(note)
-
-
-def _credit_note(charge, kind, net_pence, vat_pence, reason, actor):
-    today = uk_today()
-    note = CreditNote(
-        number=numbering.issue_number(DocumentKind.CREDIT_NOTE, today),
-        charge=charge,
-        kind=str(kind),
-        issued_on=today,
-        net_pence=net_pence,
-        vat_pence=vat_pence,
-        gross_pence=net_pence + vat_pence,
-        reason=reason,
-        created_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(note)
-    return note

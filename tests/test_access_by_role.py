@@ -149,6 +149,7 @@ ROUTES = [
     ("GET",  "/charges/statement",                                      (302, 200, 200, 200, 403)),
     ("GET",  "/charges/statement.pdf",                                  (302, 200, 200, 200, 403)),
     ("GET",  "/charges/statement.csv",                                  (302, 200, 200, 200, 403)),
+    ("POST", "/charges/statement/email",                                (302, 403, 302, 403, 403)),
     # a school's finance settings: its leads only
     ("GET",  "/charges/settings",                                       (302, 403, 200, 403, 403)),
     ("POST", "/charges/settings",                                       (302, 403, 200, 403, 403)),
@@ -216,6 +217,7 @@ ROUTES = [
     ("GET",  "/admin/schools/<int:school_id>/statement",                (302, 403, 403, 403, 200)),
     ("GET",  "/admin/schools/<int:school_id>/statement.pdf",            (302, 403, 403, 403, 200)),
     ("GET",  "/admin/schools/<int:school_id>/statement.csv",            (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/<int:school_id>/statement/email",          (302, 403, 403, 403, 302)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     # paying a service charge (school A pays this one; without Stripe keys paying through

@@ -142,6 +142,15 @@ def school_statement(school_id):
     )
 
 
+@bp.post("/schools/<int:school_id>/statement/email")
+@admin_required
+def school_statement_email(school_id):
+    school = accounts.school_by_id(school_id)
+    return school_views.email_statement(
+        school, lambda **period: url_for(".school_statement", school_id=school.id, **period)
+    )
+
+
 @bp.get("/schools/<int:school_id>/statement.pdf")
 @admin_required
 def school_statement_pdf(school_id):

@@ -164,12 +164,29 @@ def statement_page(school, endpoint, back_href, back_text, entry_href, **ids):
         years=statements.recent_years(school),
         year_href=lambda year: url_for(endpoint, **ids, **year.as_args()),
         pdf_href=url_for(f"{endpoint}_pdf", **ids, **period.as_args()),
+        email_action=url_for(f"{endpoint}_email", **ids),
         csv_href=url_for(f"{endpoint}_csv", **ids, **period.as_args()),
         back_href=back_href,
         back_text=back_text,
         entry_href=entry_href,
         **statements.statement_context(result),
     )
+
+
+def email_statement(school, redirect_to):
+    """Email the statement of the dates the form names to the school's leads and finance
+    contact, then go back to it."""
+    period = statements.period_from_args(request.form, school)
+    with unit_of_work():
+        recipients = statements.email_statement(school, period, current_user)
+    if recipients:
+        flash(
+            f"The statement for {period.label} is on its way to {', '.join(recipients)}",
+            "success",
+        )
+    else:
+        flash("The statement was not sent: the school has no lead or finance contact", "success")
+    return redirect(redirect_to(**period.as_args()))
 
 
 def statement_file(school, kind):
@@ -206,6 +223,14 @@ def statement():
         url_for("charges.index"),
         "Your school’s charges",
         _school_entry_href,
+    )
+
+
+@bp.post("/statement/email")
+@lead_required
+def statement_email():
+    return email_statement(
+        current_user.school, lambda **period: url_for("charges.statement", **period)
     )
 
 

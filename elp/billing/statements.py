@@ -18,12 +18,16 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from elp import money, pdf
+from elp import audit, money, pdf
+from elp.accounts import services as accounts
 from elp.billing import invoices, school_finance
 from elp.billing.models import Charge, ChargePayment, CreditNote
 from elp.errors import InvalidInput, InvalidParameter
 from elp.extensions import db
+from elp.notifications import attachments
+from elp.notifications.services import queue_email
 from elp.timeutil import format_date, uk_today
+from elp.urls import absolute_url
 
 MAX_YEARS = 3
 
@@ -274,3 +278,53 @@ def statement_pdf(result):
     html = render_template("billing/statement_document.html", **context)
     stylesheet = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
     return pdf.html_to_pdf(html, stylesheet)
+
+
+# --- The statement email ---------------------------------------------------------------------
+
+ATTACHMENT_KIND = "statement"
+
+
+def register():
+    attachments.register(ATTACHMENT_KIND, statement_attachment)
+
+
+def email_statement(school, period, actor):
+    """Queue the statement, its PDF attached when it is sent, to the school's leads and
+    finance contact; return the addresses. Asked for by a lead or an ELP admin."""
+    result = statement(school, period)
+    recipients = school_finance.billing_recipients(school.id)
+    key = f"{school.id}:{period.start.isoformat()}:{period.end.isoformat()}"
+    for address in recipients:
+        queue_email(
+            address,
+            f"Statement for {school.name}, {period.label}, from ELP Exchange",
+            "statement",
+            attachment=attachments.reference(ATTACHMENT_KIND, key),
+            school=school,
+            period=period,
+            opening=money.format_invoice_amount(result.opening_pence),
+            closing=money.format_invoice_amount(result.closing_pence),
+            balance=balance_words(result.closing_pence),
+            link=absolute_url("charges.statement", **period.as_args()),
+        )
+    audit.record(
+        "school.statement_sent",
+        school,
+        actor=actor,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        recipients=len(recipients),
+    )
+    return recipients
+
+
+def statement_attachment(key):
+    school_id, start, end = key.split(":")
+    school = accounts.school_by_id(int(school_id))
+    result = statement(school, Period(date.fromisoformat(start), date.fromisoformat(end)))
+    return attachments.Attachment(
+        filename=filename(school, result.period, "pdf"),
+        content_type="application/pdf",
+        data=statement_pdf(result),
+    )

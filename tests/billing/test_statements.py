@@ -173,6 +173,33 @@ def test_an_admin_downloads_any_schools_statement(billing, login_as, history):
     assert f'href="/admin/schools/{billing.seeking.id}/statement"' in charge_page
 
 
+def test_a_lead_emails_the_statement_to_the_leads_and_finance_contact(
+    billing, login_as, history, sent_emails, real_pdfs
+):
+    from tests.billing.test_credit_notes import with_finance_contact
+
+    finance = with_finance_contact(billing)
+    sent_emails.clear()
+    lead = next(user for user in billing.seeking.users if user.role == "lead")
+    period = statements.default_period(billing.seeking)
+
+    response = login_as(lead).post("/charges/statement/email", data=period.as_args())
+
+    assert response.status_code == 302
+    emails = [e for e in sent_emails if e["Subject"].startswith("Statement for Harlow Fields")]
+    assert sorted(e["To"] for e in emails) == sorted([lead.email, finance])
+    body = emails[0].get_body(("plain",)).get_content()
+    assert "Balance brought forward: £17.50" in body and "Your school owes £37.50" in body
+    (attachment,) = emails[0].iter_attachments()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.get_content())).pages)
+    assert "Balance brought forward £17.50" in re.sub(r"\s+", " ", text)
+
+
+def test_a_member_cannot_email_the_statement(billing, login_as):
+    response = login_as(billing.seeking_member).post("/charges/statement/email", data={})
+    assert response.status_code == 403
+
+
 # --- The whole chain, as properties of integer pence --------------------------------------
 
 OFFER_NUMBERS = itertools.count(1)

@@ -210,8 +210,11 @@ def give_purchase_order_number(charge, text, user):
     if user is None or user.school_id != charge.school_id:
         raise ActionRefused("Only the school that pays this invoice can give its number.")
     if charge.status not in STILL_DUE:
-        log.warning("Refused a purchase order number on %s: it is %s", charge.invoice_number,
-                    charge.status)  # fmt: skip
+        log.warning(
+            "Refused a purchase order number on %s: it is %s",
+            charge.invoice_number,
+            charge.status,
+        )
         raise ActionRefused(
             f"Invoice {charge.invoice_number} is {status_word(charge).name.lower()}, so its "
             "purchase order number can no longer be changed. Write to ELP if it is wrong."

@@ -1,6 +1,5 @@
 """ELP Exchange: the application factory."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -22,6 +21,11 @@ def create_app(config=None):
     _load_config(app, config)
     import elp.models  # noqa: F401  (every table is known before anything uses the database)
 
+    from elp import operations
+
+    # First, so every request (even one CSRF or a rate limit refuses before its view) has an
+    # id and is timed; its after-request hooks run last, on the final response.
+    operations.init_app(app)
     _bind_extensions(app)
     _register_blueprints(app)
 
@@ -41,7 +45,9 @@ def create_app(config=None):
     from elp.cli import register_commands
 
     register_commands(app)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from elp.operations.request_log import configure_logging
+
+    configure_logging(app.config["LOG_FORMAT"])
     return app
 
 
@@ -56,7 +62,13 @@ def _load_config(app, config):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'elp.db'}"
     if not app.config.get("INDEX_DIR"):
         app.config["INDEX_DIR"] = str(Path(app.instance_path) / "index")
-    if app.config["ENV_NAME"] == "production":
+    if app.config.get("LOG_FORMAT") not in config_module.LOG_FORMATS:
+        raise RuntimeError(
+            f"ELP_LOG_FORMAT must be text or json, not {app.config.get('LOG_FORMAT')!r}."
+        )
+    # `elp check-deploy` creates the app to read the database, and reports the same problems
+    # itself rather than stopping at the first.
+    if app.config["ENV_NAME"] == "production" and app.config.get("REFUSE_UNSAFE_START", True):
         config_module.check_production_safety(app.config)
 
 
@@ -86,6 +98,7 @@ def _register_blueprints(app):
     from elp.notifications.views import bp as notifications_bp
     from elp.negotiation.views import bp as negotiation_bp
     from elp.offers.views import bp as offers_bp
+    from elp.operations.views import bp as operations_bp
     from elp.pages.views import bp as pages_bp
     from elp.search.saved_search_views import bp as saved_searches_bp
     from elp.search.views import bp as search_bp
@@ -97,6 +110,7 @@ def _register_blueprints(app):
     app.register_blueprint(payments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(offers_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(bookings_bp)
     app.register_blueprint(charges_bp)
     app.register_blueprint(negotiation_bp)

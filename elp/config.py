@@ -107,6 +107,18 @@ class Config:
     # Refuse SQLite in production unless this is set to "1" (a single-node pilot, say).
     ALLOW_SQLITE = _env("ELP_ALLOW_SQLITE") == "1"
 
+    # Operations (docs/deployment.md): the log's format ("text" or "json"), the token that
+    # opens /metrics (unset, /metrics is a 404), and when /healthz calls a check failing.
+    LOG_FORMAT = _env("ELP_LOG_FORMAT", "text")
+    METRICS_TOKEN = _env("ELP_METRICS_TOKEN")
+    HEALTH_INDEX_LAG_SECONDS = 60
+    HEALTH_OUTBOX_AGE_SECONDS = 15 * 60
+    HEALTH_WORKER_SECONDS = 3 * 60
+    # ELP's VAT number and postal address (parts separated by ";"), which an invoice must
+    # show whenever a fee policy charges VAT.
+    VAT_NUMBER = _env("ELP_VAT_NUMBER")
+    POSTAL_ADDRESS = _env("ELP_POSTAL_ADDRESS")
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -133,6 +145,8 @@ class TestingConfig(Config):
     VAT_NUMBER = "GB 999 9999 73"
     PDF_RENDERER = "placeholder"
     BASE_URL = "http://localhost"
+    LOG_FORMAT = "text"
+    METRICS_TOKEN = None
 
 
 # TestingConfig is not here: it turns CSRF off and fixes the secret key, so only the test
@@ -153,6 +167,19 @@ def config_from_environment():
     return CONFIGS[name]
 
 
+LOG_FORMATS = ("text", "json")
+MEMORY_RATE_LIMITS = (
+    "set ELP_RATELIMIT_STORAGE_URI to a Redis server (redis://…): with memory:// each "
+    "gunicorn worker counts on its own, so every limit lets through as many times more"
+)
+
+
+def counts_rate_limits_per_process(config):
+    """Whether rate limits (sign-in, join, password reset, the API) are counted in each
+    process's memory rather than in one store all workers and nodes share."""
+    return (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://")
+
+
 def check_production_safety(config):
     """Refuse to start in production with an unsafe configuration."""
     problems = []
@@ -168,5 +195,7 @@ def check_production_safety(config):
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE"):
         problems.append("set ELP_DATABASE_URL to a PostgreSQL database (or ELP_ALLOW_SQLITE=1)")
+    if counts_rate_limits_per_process(config):
+        problems.append(MEMORY_RATE_LIMITS)
     if problems:
         raise RuntimeError("ELP Exchange will not start in production: " + "; ".join(problems))

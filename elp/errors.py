@@ -1,15 +1,19 @@
 """Error pages in the site's own layout, and the one domain error services raise."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 
 class ActionRefused(Exception):
-    """An illegal action or transition: shown to the user as a clear message, never a 500."""
+    """An illegal action or transition: shown to the user as a clear message, never a 500.
 
-    def __init__(self, message):
+    `link` is (text, endpoint, {values}) for the thing the refusal is about when it is not
+    the one the page's own URL names (see `link_refusals`)."""
+
+    def __init__(self, message, link=None):
         super().__init__(message)
         self.message = message
+        self.link = link
 
 
 class InvalidInput(ActionRefused):
@@ -52,6 +56,30 @@ class InvalidParameter(Exception):
         self.message = message
 
 
+# blueprint name → [(URL value, endpoint, link text, pass the value?)]: what a refusal on
+# that blueprint's pages is about, so the refusal page links back to it ("Go to the request").
+_REFUSAL_LINKS = {}
+
+
+def link_refusals(blueprint, value, endpoint, text, pass_value=True):
+    """Make refusals on `blueprint`'s pages whose URL names `value` (say "request_id") link
+    to `endpoint` with it (or, with `pass_value` False, to `endpoint` alone: the list the
+    thing is on). A refusal page never leaves anyone at a dead end."""
+    _REFUSAL_LINKS.setdefault(blueprint.name, []).append((value, endpoint, text, pass_value))
+
+
+def _refusal_link(error):
+    """(text, URL) of the thing a refusal is about, or None."""
+    if error.link is not None:
+        text, endpoint, values = error.link
+        return text, url_for(endpoint, **values)
+    values = request.view_args or {}
+    for value, endpoint, text, pass_value in _REFUSAL_LINKS.get(request.blueprint, ()):
+        if value in values:
+            return text, url_for(endpoint, **({value: values[value]} if pass_value else {}))
+    return None
+
+
 ERROR_TITLES = {
     400: "Sorry, there is a problem with that request",
     403: "You do not have permission to see this page",
@@ -69,11 +97,14 @@ def _wants_json():
     return request.path.startswith("/api/")
 
 
-def _render(status, message=None):
+def _render(status, message=None, link=None):
     title = ERROR_TITLES[status]
     if _wants_json():
         return jsonify(error=message or title), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, link=link
+    )
+    return page, status
 
 
 def register(app):
@@ -82,7 +113,7 @@ def register(app):
 
     @app.errorhandler(ActionRefused)
     def action_refused(error):
-        return _render(409, error.message)
+        return _render(409, error.message, _refusal_link(error))
 
     @app.errorhandler(NotFound)
     def not_found(error):

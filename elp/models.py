@@ -8,5 +8,6 @@ from elp.bookings import models as bookings_models  # noqa: F401
 from elp.negotiation import models as negotiation_models  # noqa: F401
 from elp.notifications import models as notifications_models  # noqa: F401
 from elp.offers import models as offers_models  # noqa: F401
+from elp.operations import models as operations_models  # noqa: F401
 from elp.search import models as search_models  # noqa: F401
 from elp.settings import models as settings_models  # noqa: F401

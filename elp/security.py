@@ -57,6 +57,12 @@ def begin_browser_session(user):
     session[SESSION_TOKEN_KEY] = token
 
 
+def renew_browser_session(user):
+    """Keep this browser signed in after the user changed their password: the cookie names
+    the password it signed in with, so name the new one; its session record goes on."""
+    login_user(user)
+
+
 def end_browser_session():
     """Sign this browser out and end its session, so a copy of the cookie stops working."""
     with unit_of_work():

@@ -38,6 +38,8 @@ def test_production_refuses_sqlite_unless_told(monkeypatch):
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         create_app(ProductionConfig)
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    # Production counts rate limits in Redis (refusing memory://); nothing here is limited.
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -63,6 +65,8 @@ def test_forwarded_headers_are_believed_only_from_trusted_proxies(monkeypatch, p
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    # Production counts rate limits in Redis (refusing memory://); nothing here is limited.
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "TRUSTED_PROXIES", proxies)
     app = create_app(ProductionConfig)
 

@@ -48,7 +48,7 @@ def test_demo_loads_schools_and_prints_the_logins(runner, db):
     result = runner.invoke(args=["demo"])
 
     assert result.exit_code == 0, result.output
-    assert "Loaded the demo data: 44 new schools, 7 new users, 73 new offers, 9 new requests." in result.output
+    assert "Loaded the demo data: 44 new schools, 7 new users, 73 new offers, 10 new requests." in result.output
     assert "Demo logins, to sign in at http://localhost:" in result.output
     lines = login_lines(result.output)
     assert len(lines) == 7

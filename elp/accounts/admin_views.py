@@ -47,6 +47,7 @@ def user(user_id):
 @admin_required
 def deactivate_user(user_id):
     person = db.get_or_404(User, user_id)
+    services.check_can_deactivate(current_user, person)
     form = DeactivateUserForm()
     if form.validate_on_submit():
         try:
@@ -120,9 +121,13 @@ def new_admin():
 # --- access codes ---------------------------------------------------------------------------
 
 
-def _issued_page(school, access_code, code):
+def _issued_page(school, access_code, code, replaced=()):
     page = render_template(
-        "admin/access_code_issued.html", school=school, access_code=access_code, code=code
+        "admin/access_code_issued.html",
+        school=school,
+        access_code=access_code,
+        code=code,
+        replaced=replaced,
     )
     # The code is shown this once: keep it out of every cache.
     return page, 200, {"Cache-Control": "no-store"}
@@ -162,8 +167,9 @@ def revoke_code(access_code_id):
 def reissue_code(access_code_id):
     access_code = db.get_or_404(AccessCode, access_code_id)
     with unit_of_work():
-        fresh, code = services.reissue_access_code(current_user, access_code)
-    return _issued_page(fresh.school, fresh, code)
+        issued = services.reissue_access_code(current_user, access_code)
+    return _issued_page(issued.access_code.school, issued.access_code, issued.code,
+                        issued.replaced)  # fmt: skip
 
 
 @bp.post("/access-codes/<int:access_code_id>/letter.pdf")

@@ -168,3 +168,33 @@ class ResetPasswordForm(NewPasswordForm):
 
 class ConfirmForm(FlaskForm):
     """A button that confirms an action (remove a colleague, sign out): only the CSRF token."""
+
+
+# Your account
+
+
+def _current_password_field():
+    return PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+
+
+class AccountDetailsForm(FlaskForm):
+    full_name = _full_name_field()
+    job_title = _job_title_field()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = _current_password_field()
+    password = _password_field()
+    confirm_password = _confirm_password_field()
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(message="Enter your new email address")
+    current_password = _current_password_field()
+    submit = SubmitField("Send confirmation link", widget=GovSubmitInput())

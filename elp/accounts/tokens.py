@@ -87,3 +87,36 @@ def read_reset_token(token):
 
 def reset_token_matches_password(fingerprint, password_hash):
     return hmac.compare_digest(str(fingerprint), password_fingerprint(password_hash))
+
+
+# Links that confirm a new email address: signed and time-limited, naming the user, the
+# address the account had when the link was made and the new one. Once the address has
+# changed (with this link or another) the link no longer matches and stops working.
+
+_EMAIL_CHANGE_SALT = "email-change"
+EMAIL_CHANGE_SECONDS = 24 * 60 * 60
+
+
+def _email_change_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_EMAIL_CHANGE_SALT)
+
+
+def make_email_change_token(user, new_email):
+    return _email_change_serializer().dumps(
+        {"user": user.id, "from": user.email, "to": new_email}
+    )
+
+
+def read_email_change_token(token):
+    """Return (user id, the address it had, the new address) from a confirmation link."""
+    try:
+        data = _email_change_serializer().loads(token, max_age=EMAIL_CHANGE_SECONDS)
+    except SignatureExpired as error:
+        raise ResetLinkExpired() from error
+    except BadSignature as error:
+        raise ResetLinkInvalid() from error
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        raise ResetLinkInvalid()
+    if not isinstance(data.get("from"), str) or not isinstance(data.get("to"), str):
+        raise ResetLinkInvalid()
+    return data["user"], data["from"], data["to"]

@@ -25,12 +25,15 @@ from elp.accounts.forms import (
     SignInForm,
 )
 from elp.accounts.models import ROLE_NAMES, normalise_email
-from elp.errors import InvalidInput
+from elp.errors import InvalidInput, link_refusals
 from elp.extensions import limiter
 from elp.security import begin_browser_session, end_browser_session, user_of_ended_browser_session
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("accounts", __name__)
+link_refusals(bp, "user_id", "accounts.colleagues", "Go to your colleagues", pass_value=False)
+link_refusals(bp, "invitation_id", "accounts.colleagues", "Go to your colleagues", pass_value=False)
+link_refusals(bp, "session_id", "accounts.your_sessions", "Go to your sessions", pass_value=False)
 
 # Per client address, on the forms that guess at secrets or send email.
 SIGN_IN_LIMIT = "10 per minute"
@@ -360,4 +363,4 @@ def reset_password(reset_token):
 
 
 # Pages in their own modules, registered on this blueprint when it is imported.
-from elp.accounts import session_views  # noqa: E402, F401
+from elp.accounts import account_views, session_views  # noqa: E402, F401

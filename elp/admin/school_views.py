@@ -78,9 +78,13 @@ def school(school_id):
 def issue_access_code(school_id):
     school = services.school_by_id(school_id)
     with unit_of_work():
-        access_code, code = services.issue_access_code(school, issued_by=current_user)
+        issued = services.issue_new_access_code(school, issued_by=current_user)
     page = render_template(
-        "admin/access_code_issued.html", school=school, access_code=access_code, code=code
+        "admin/access_code_issued.html",
+        school=school,
+        access_code=issued.access_code,
+        code=issued.code,
+        replaced=issued.replaced,
     )
     # The code is shown this once: keep it out of every cache.
     return page, 200, {"Cache-Control": "no-store"}

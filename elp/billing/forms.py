@@ -171,7 +171,7 @@ class FeePolicyForm(FlaskForm):
         "Payment terms, in days", widget=GovTextInput(), filters=[_strip]
     )
     void_on_cancellation = RadioField(
-        "When a booking is cancelled before delivery",
+        "If a booking is cancelled before delivery, what happens to its charge?",
         widget=GovRadioInput(),
         validate_choice=False,
         choices=[
@@ -179,7 +179,7 @@ class FeePolicyForm(FlaskForm):
             SelectChoice("no", "The charge stands"),
         ],
     )
-    in_force_from = DayMonthYearField("In force from")
+    in_force_from = DayMonthYearField("When is this version in force from?")
     submit = SubmitField("Create this version", widget=GovSubmitInput())
 
     def fill(self, terms):

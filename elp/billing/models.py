@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -318,7 +318,8 @@ class StripeEvent(db.Model):
     type: Mapped[str] = mapped_column(String(100))
     # Stripe's own time of the event (Unix seconds): `elp sync-payments` asks for the
     # events since the last one seen.
-    created: Mapped[int] = mapped_column(index=True)
+    # 64 bits: a 32-bit column fails in January 2038.
+    created: Mapped[int] = mapped_column(BigInteger, index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("charge.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(40))

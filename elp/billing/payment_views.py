@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from elp.accounts.decorators import school_user_required
 from elp.billing import invoices, payments, stripe_events
 from elp.billing import stripe_gateway as gateway
-from elp.errors import ActionRefused
+from elp.errors import ActionRefused, link_refusals
 from elp.extensions import csrf
 from elp.unit_of_work import unit_of_work
 from elp.urls import absolute_url
@@ -23,6 +23,7 @@ from elp.urls import absolute_url
 log = logging.getLogger(__name__)
 
 bp = Blueprint("payments", __name__)
+link_refusals(bp, "charge_id", "charges.show", "Go to the charge")
 
 
 @bp.app_template_global()

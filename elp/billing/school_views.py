@@ -13,10 +13,11 @@ from elp.accounts.decorators import lead_required, school_user_required
 from elp.billing import credit_notes, invoices, school_finance, services, statements
 from elp.billing.forms import FinanceSettingsForm, PurchaseOrderForm, StatementPeriodForm
 from elp.bounds import page_number
-from elp.errors import InvalidInput
+from elp.errors import InvalidInput, link_refusals
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("charges", __name__, url_prefix="/charges")
+link_refusals(bp, "charge_id", "charges.show", "Go to the charge")
 
 
 @bp.get("")

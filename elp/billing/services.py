@@ -40,6 +40,13 @@ from elp.billing.models import (
     DocumentKind,
     PaidVia,
 )
+from elp.billing.quotes import (  # noqa: F401 (the charge on terms not yet agreed)
+    Quote,
+    amount_words,
+    charge_words,
+    quote,
+    rule_words,
+)
 from elp.billing.school_finance import give_purchase_order_number  # noqa: F401 (a service)
 from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -125,14 +132,14 @@ def charges_for_booking(booking):
     ).all()
 
 
-def booking_cancelled(booking, actor):
-    """A booking was cancelled before delivery: its charges follow the fee terms copied onto
-    it. Voiding issues a credit note for a charge not yet paid; a charge already paid is
-    left for an admin to refund, flagged; otherwise the charge stands."""
+def booking_cancelled(booking, actor, reason="The booking was cancelled before delivery"):
+    """A booking was cancelled (before delivery, or by an ELP admin settling a problem
+    reported after it): its charges follow the fee terms copied onto it. Voiding issues a
+    credit note for a charge not yet paid; a charge already paid is left for an admin to
+    refund, flagged; otherwise the charge stands."""
     terms = fee_terms_for(booking)
     if terms is None or not terms.void_on_cancellation:
         return
-    reason = "The booking was cancelled before delivery"
     for charge in charges_for_booking(booking):
         if charge.status == ChargeStatus.PENDING:
             void(charge, reason, actor)

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from elp import audit, money
-from elp.billing import services
+from elp.billing import services, stripe_event_shape
 from elp.billing import stripe_gateway as gateway
 from elp.billing.models import Charge, ChargeStatus, PaidVia, StripeEvent
+from elp.bounds import MAX_ID, whole_number
 from elp.extensions import db
 from elp.timeutil import UK_TIME, uk_today
 from elp.unit_of_work import unit_of_work
@@ -42,7 +43,17 @@ def receive(event):
     # A second delivery racing this one fails here, on the primary key, before any effect.
     db.session.flush()
     handler = HANDLERS.get(event.type)
-    charge, outcome = handler(field(event.data, "object"), event) if handler else (None, "ignored")
+    stripe_object = field(event.data, "object")
+    problem = handler and stripe_event_shape.object_problem(event.type, stripe_object)
+    if problem:
+        # Recorded, so a redelivery is not applied either; an admin can look it up at Stripe.
+        log.warning("Stripe event %s (%s) is malformed (%s); ignored", event.id, event.type,
+                    problem)  # fmt: skip
+        charge, outcome = None, stripe_event_shape.MALFORMED
+    elif handler:
+        charge, outcome = handler(stripe_object, event)
+    else:
+        charge, outcome = None, "ignored"
     record.charge_id = charge.id if charge is not None else None
     record.outcome = outcome
     log.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
@@ -63,6 +74,10 @@ def sync_payments():
     since = max(last - SYNC_OVERLAP_SECONDS, 0) if last is not None else None
     applied = 0
     for event in gateway.events_since(since, HANDLERS):
+        problem = stripe_event_shape.envelope_problem(event)
+        if problem:
+            log.warning("Stripe listed an event ELP cannot record (%s); skipped", problem)
+            continue
         try:
             with unit_of_work():
                 outcome = receive(event)
@@ -77,10 +92,11 @@ def sync_payments():
 
 
 def _charge_by_metadata(stripe_object):
-    charge_id = field(field(stripe_object, "metadata"), "charge_id")
-    if not (charge_id and str(charge_id).isdigit()):
+    # An id no charge can have (too many digits for the column) finds nothing.
+    charge_id = whole_number(field(field(stripe_object, "metadata"), "charge_id"), MAX_ID)
+    if charge_id is None:
         return None
-    charge = db.session.get(Charge, int(charge_id))
+    charge = db.session.get(Charge, charge_id)
     invoice_number = field(field(stripe_object, "metadata"), "invoice_number")
     if charge is not None and invoice_number and invoice_number != charge.invoice_number:
         return None  # another database's charge with the same id (a test Stripe account)

@@ -8,12 +8,14 @@ second "Pay by card" never makes a second object. A failure at Stripe becomes
 `PaymentProviderError`, a refusal the school or admin is shown; nothing has changed.
 """
 
+import json
 import logging
 from datetime import datetime, time, timedelta
 
 import stripe
 from flask import current_app
 
+from elp.billing import stripe_event_shape
 from elp.errors import ActionRefused
 from elp.timeutil import UK_TIME, uk_today
 
@@ -271,7 +273,16 @@ def construct_event(payload, signature_header):
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         raise stripe.SignatureVerificationError("No webhook secret is configured", signature_header)
-    return stripe.Webhook.construct_event(payload, signature_header, secret)
+    text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload
+    stripe.WebhookSignature.verify_header(
+        text, signature_header, secret, stripe.Webhook.DEFAULT_TOLERANCE
+    )
+    # Signed is not well formed: an envelope ELP cannot record is refused before the
+    # library reads it (which fails on a body that is not an object).
+    problem = stripe_event_shape.envelope_problem(json.loads(text))
+    if problem:
+        raise ValueError(f"The event is not one ELP can record: {problem}")
+    return stripe.Webhook.construct_event(text, signature_header, secret)
 
 
 def events_since(created, types):

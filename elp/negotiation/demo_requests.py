@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp.accounts.models import User
+from elp.bookings import disputes as booking_disputes
 from elp.bookings import feedback as booking_feedback
 from elp.bookings import services as bookings
 from elp.extensions import db
@@ -33,7 +34,8 @@ MARCUS = "marcus.bell@katherines-brook.example"
 @dataclass
 class Step:
     """One thing a demo user does after the request is sent: `action` is counter, message,
-    accept, decline, withdraw, expire, deliver, complete, cancel or feedback."""
+    accept, decline, withdraw, expire, deliver, complete, report_problem, cancel or
+    feedback."""
 
     who: str
     action: str
@@ -129,6 +131,22 @@ SCENARIOS = [
             ),
             Step(
                 HELEN, "feedback", rating=4, text="A well-prepared team, a pleasure to work with."
+            ),
+        ],
+    ),
+    # Delivered, and the school that asked reported a problem: waiting for an ELP admin.
+    Scenario(
+        MARCUS,
+        "Early career teacher mentoring: training mentors who make a difference",
+        "Two early career teachers in our sixth form need a mentor each from January.",
+        2,
+        [
+            Step(DAVID, "accept"),
+            Step(DAVID, "deliver"),
+            Step(
+                MARCUS,
+                "report_problem",
+                text="Only the first of the two days took place; the second was not rearranged.",
             ),
         ],
     ),
@@ -241,9 +259,12 @@ def _do(step, support_request, user):
 
 def _do_to_booking(step, booking, user):
     if step.action == "deliver":
-        bookings.mark_delivered(booking, user)
+        # The demo's bookings start weeks ahead: it plays the delivery on the first day.
+        bookings.mark_delivered(booking, user, booking.first_day, today=booking.first_day)
     elif step.action == "complete":
         bookings.confirm_completed(booking, user)
+    elif step.action == "report_problem":
+        booking_disputes.report_problem(booking, user, step.text)
     elif step.action == "cancel":
         bookings.cancel(booking, user, step.text)
     elif step.action == "feedback":

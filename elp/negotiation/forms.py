@@ -5,6 +5,7 @@ The forms read what was typed into `ProposalTerms`, reporting what they cannot r
 """
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -183,14 +184,42 @@ class CounterForm(TermsForm):
         latest = support_request.latest_proposal
         form = cls(offer=support_request.offer)
         if not form.is_submitted():
-            form.fill(terms_of(latest))
+            # The terms start as the latest proposal's; the note starts empty, the latest
+            # proposal's note shown above it, so nobody sends the other school's words back.
+            form.fill(replace(terms_of(latest), note=""))
             form.answering.data = str(latest.id)
         return form
 
     @property
     def answering_id(self):
-        typed = (self.answering.data or "").strip()
-        return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else None
+        return _id_or_none(self.answering.data)
+
+
+def _id_or_none(typed):
+    """An id a form sent back, or None for anything that is not one."""
+    typed = (typed or "").strip()
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 10 else None
+
+
+class AcceptForm(ServiceCheckedForm):
+    """ "Accept and book", on "Check the booking before you accept": the proposal the school
+    checked. What the school adds when it books (a purchase order number, say) is a field
+    here, passed on to `services.accept`."""
+
+    main_field = "proposal_id"
+    # The proposal checked: one superseded while the page was open is refused, not booked.
+    proposal_id = HiddenField()
+
+    @classmethod
+    def for_proposal(cls, proposal_id):
+        form = cls()
+        if not form.is_submitted() and proposal_id is not None:
+            form.proposal_id.data = str(proposal_id)
+        return form
+
+    @property
+    def checked_proposal_id(self):
+        return _id_or_none(self.proposal_id.data)
 
 
 class DeclineForm(ServiceCheckedForm):

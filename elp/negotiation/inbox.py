@@ -36,7 +36,11 @@ class InboxRow:
     unit: str | None
     total_pence: int | None  # None: the price is still to be agreed
     last_activity_at: datetime
+    latest_author_school_id: int | None
     unread: bool
+    # Whose turn it is on an open request: True when the latest proposal is the other
+    # school's ("Waiting for you"), False when it is this school's; None once it is closed.
+    waiting_for_you: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ def _rows_statement(box, filtered):
             latest.unit,
             latest.total_pence,
             SupportRequest.last_activity_at,
+            latest.author_school_id,
             case((_unread(SCHOOL), 1), else_=0),
         )
         .join(offer, offer.c.id == SupportRequest.offer_id)
@@ -172,4 +177,12 @@ def inbox_page(school_id, box=RECEIVED, status=ALL, page=1):
         _rows_statement(box, filtered),
         {**params, "limit": REQUESTS_PER_PAGE, "offset": (page - 1) * REQUESTS_PER_PAGE},
     )
-    return InboxPage([InboxRow(*row[:-1], unread=bool(row[-1])) for row in rows], total, page)
+    return InboxPage([_row(row, school_id) for row in rows], total, page)
+
+
+def _row(row, school_id):
+    *fields, author_school_id, unread = row
+    waiting_for_you = None
+    if fields[3] == RequestStatus.OPEN and author_school_id is not None:
+        waiting_for_you = author_school_id != school_id
+    return InboxRow(*fields, author_school_id, bool(unread), waiting_for_you)

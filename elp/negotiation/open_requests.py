@@ -1,4 +1,5 @@
-"""How many requests each offer has open: what its school still has to answer or agree."""
+"""Open requests on offers: how many each offer has (what its school still has to answer or
+agree), and a seeking school's own open request on an offer."""
 
 from sqlalchemy import func, select
 
@@ -17,3 +18,17 @@ def open_request_counts(offer_ids):
         )
         counts.update(dict(rows.all()))
     return counts
+
+
+def open_request_on(offer, school_id):
+    """The id of the school's open request on the offer, or None: the offer page links to
+    it ("You already asked for this support") instead of offering a second one."""
+    if school_id is None or offer.school_id == school_id:
+        return None
+    return db.session.scalar(
+        select(SupportRequest.id).where(
+            SupportRequest.offer_id == offer.id,
+            SupportRequest.seeking_school_id == school_id,
+            SupportRequest.status == RequestStatus.OPEN,
+        )
+    )

@@ -16,6 +16,7 @@ from elp.bookings.services import book, booking_of_request
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.negotiation.models import Message, Proposal, RequestRead, RequestStatus, SupportRequest
+from elp.negotiation.open_requests import open_request_on
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
@@ -137,11 +138,13 @@ def _school_of(support_request, party):
 
 
 def check_can_request(offer, user):
-    """Refuse a request on the user's own school's offer, or on one not open to requests."""
+    """Refuse a request on the user's own school's offer, on one not open to requests, or
+    on one the school already has an open request on (before it fills in the form)."""
     if offer.school_id == user.school_id:
         raise ActionRefused("You cannot request support on your own school’s offer.")
     if not offer.is_visible:
         raise ActionRefused("This offer is not published, so you cannot request support on it.")
+    _refuse_second_open_request(offer, user.school_id)
 
 
 def price_required_first(offer):
@@ -182,17 +185,12 @@ def start_request(offer, user, need, terms):
 
 
 def _refuse_second_open_request(offer, school_id):
-    open_already = db.session.scalar(
-        select(SupportRequest.id).where(
-            SupportRequest.offer_id == offer.id,
-            SupportRequest.seeking_school_id == school_id,
-            SupportRequest.status == RequestStatus.OPEN,
-        )
-    )
+    open_already = open_request_on(offer, school_id)
     if open_already is not None:
         raise ActionRefused(
             "Your school already has an open request for this offer. Carry on the "
-            "negotiation there: make a counter-proposal or send a message."
+            "negotiation there: make a counter-proposal or send a message.",
+            link=("Go to your request", "negotiation.show", {"request_id": open_already}),
         )
 
 
@@ -218,12 +216,18 @@ def counter(support_request, user, terms, answering_proposal_id):
     return proposal
 
 
-def accept(support_request, proposal_id, user):
-    """Accept the other school's latest proposal and book its terms, in one transaction."""
+def proposal_to_accept(support_request, proposal_id, user):
+    """The proposal the user's school may accept now, for "Check the booking before you
+    accept": the other school's latest, naming a price, and the one the school read
+    (`proposal_id`; None on first opening the page: the latest). Refuse anything else
+    (ActionRefused, which links to the request); nothing changes."""
     party = party_for(support_request, user)
     check_allowed(support_request, "accept", party)
-    _refuse_if_stale(support_request, proposal_id)
     latest = support_request.latest_proposal
+    if proposal_id is not None:
+        _refuse_if_stale(support_request, proposal_id)
+    if latest is None:
+        raise ActionRefused("This request has no proposal to accept.")
     if latest.author_school_id == user.school_id:
         raise ActionRefused(
             "You cannot accept your own proposal: the other school accepts it, or answers "
@@ -234,6 +238,17 @@ def accept(support_request, proposal_id, user):
             "This proposal has no price yet, so it cannot be accepted. Make a "
             "counter-proposal that names the price per unit."
         )
+    return latest
+
+
+def accept(support_request, proposal_id, user):
+    """Accept the other school's latest proposal, the one the school checked
+    (`proposal_id`), and book its terms, in one transaction: the one service that books,
+    called only by "Accept and book"."""
+    party = party_for(support_request, user)
+    if proposal_id is None:
+        raise ActionRefused("Open the proposal and check it before you accept it.")
+    latest = proposal_to_accept(support_request, proposal_id, user)
     REQUEST.apply(support_request, "accept", party, user, proposal_id=latest.id)
     now = utcnow()
     support_request.closed_at = now
@@ -259,7 +274,10 @@ def _refuse_if_stale(support_request, proposal_id, field=None):
         "There is a newer proposal than the one you were answering. Read the latest "
         "proposal, then decide again."
     )
-    raise InvalidInput(field, message) if field else ActionRefused(message)
+    if field:
+        raise InvalidInput(field, message)
+    link = ("Read the latest proposal", "negotiation.show", {"request_id": support_request.id})
+    raise ActionRefused(message, link=link)
 
 
 def _refuse_if_invalid(terms, offer, price_required):

@@ -7,16 +7,27 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
+from elp.billing import services as billing
 from elp.bounds import MAX_ID, whole_number
-from elp.errors import InvalidInput
+from elp.errors import InvalidInput, link_refusals
+from elp.money import MoneyError, parse_pounds
 from elp.negotiation import reading, services
-from elp.negotiation.forms import CounterForm, DeclineForm, MessageForm, NewRequestForm
-from elp.negotiation.terms import UNIT_PLURALS
+from elp.negotiation.forms import (
+    AcceptForm,
+    CounterForm,
+    DeclineForm,
+    MessageForm,
+    NewRequestForm,
+)
+from elp.negotiation.models import RequestStatus
+from elp.negotiation.terms import MAX_QUANTITY, UNIT_PLURALS
 from elp.offers import services as offer_services
 from elp.offers.services import UNITS
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("negotiation", __name__)
+link_refusals(bp, "request_id", "negotiation.show", "Go to the request")
+link_refusals(bp, "offer_id", "offers.show", "Go to the offer")
 
 
 @bp.app_template_filter("unit_count")
@@ -48,7 +59,41 @@ def new(offer_id):
         else:
             flash(f"Your request has been sent to {offer.school.name}", "success")
             return redirect(url_for(".show", request_id=support_request.id))
-    return render_template("negotiation/new.html", form=form, offer=offer)
+    return render_template(
+        "negotiation/new.html",
+        form=form,
+        offer=offer,
+        service_charge=_charge_on_typed_terms(
+            form, {"seeking": "your school", "offering": offer.school.name}
+        ),
+    )
+
+
+def _charge_on_typed_terms(form, names):
+    """The ELP service charge in words: its rule, and its amount once there is a quantity
+    and a price: sent with the form, or asked for as the school types (`?quantity=3&price=
+    350`, fetched by static/js/service-charge.js) before anything is sent."""
+    terms = billing.terms_in_force()
+    rule = billing.rule_words(terms, names)
+    if form.terms is not None:
+        typed_wrong = form.quantity.errors or form.price.errors
+        total = None if typed_wrong else form.terms.total()
+    else:
+        total = _total_asked_for(request.args)
+    if total is None:
+        return rule  # no terms yet, or terms that are no booking's (0 days, say)
+    found = billing.quote(total, terms)
+    return f"{billing.charge_words(found, names)} on these terms ({rule})"
+
+
+def _total_asked_for(args):
+    """Quantity × price per unit from the query string, or None unless both read well."""
+    quantity = whole_number(args.get("quantity"), MAX_QUANTITY)
+    try:
+        price = parse_pounds(args.get("price") or "")
+    except MoneyError:
+        return None
+    return quantity * price if quantity and price else None
 
 
 @bp.get("/requests/<int:request_id>")
@@ -71,6 +116,7 @@ def _show(support_request, read_at, message_form=None):
         actions={t.action: t for t in services.available_actions(support_request, party)},
         timeline=timeline,
         booking_link=_booking_link(support_request),
+        charges=_charges(support_request, party),
         form=message_form,
     )
     # Only news is recorded: opening an unchanged request writes nothing and commits
@@ -81,20 +127,61 @@ def _show(support_request, read_at, message_form=None):
     return page
 
 
+def _charges(support_request, party):
+    """{proposal id: the ELP service charge on its terms, in words} while the request is
+    open (an agreed one's charge is on its booking), under the fee policy in force."""
+    if support_request.status != RequestStatus.OPEN:
+        return {}
+    terms = billing.terms_in_force()
+    names = _payer_names(support_request, party)
+    return {
+        proposal.id: billing.charge_words(billing.quote(proposal.total_pence, terms), names)
+        for proposal in support_request.proposals
+    }
+
+
 def _booking_link(support_request):
     booking = services.booking_of(support_request)
     return url_for("bookings.show", booking_id=booking.id) if booking else None
 
 
-@bp.post("/requests/<int:request_id>/accept")
+@bp.route("/requests/<int:request_id>/accept", methods=["GET", "POST"])
 @school_user_required
 def accept(request_id):
+    """ "Check the booking before you accept": the terms, the total and the ELP service
+    charge; only this page's "Accept and book" books. A proposal superseded while the page
+    was open, or a request no longer open, is refused with a link to the request."""
     support_request = services.request_for_user(request_id, current_user)
-    proposal_id = whole_number(request.form.get("proposal_id"), MAX_ID)
-    with unit_of_work():
-        booking = services.accept(support_request, proposal_id, current_user)
-    flash("You accepted the proposal: the booking is confirmed", "success")
-    return redirect(url_for("bookings.show", booking_id=booking.id))
+    form = AcceptForm.for_proposal(whole_number(request.args.get("proposal"), MAX_ID))
+    if form.validate_on_submit():
+        with unit_of_work():
+            booking = services.accept(support_request, form.checked_proposal_id, current_user)
+        flash("You accepted the proposal: the booking is confirmed", "success")
+        return redirect(url_for("bookings.show", booking_id=booking.id))
+    proposal = services.proposal_to_accept(
+        support_request, form.checked_proposal_id, current_user
+    )
+    form.proposal_id.data = str(proposal.id)
+    party = services.party_for(support_request, current_user)
+    found = billing.quote(proposal.total_pence)
+    return render_template(
+        "negotiation/accept.html",
+        form=form,
+        support_request=support_request,
+        proposal=proposal,
+        party=party,
+        quote=found,
+        charge=billing.charge_words(found, _payer_names(support_request, party)),
+        own_share=found.share_of(party),
+    )
+
+
+def _payer_names(support_request, party):
+    """Each side of the request as the user's school reads it: its own is "your school"."""
+    return {
+        "seeking": "your school" if party == "seeking" else support_request.seeking_school.name,
+        "offering": "your school" if party == "offering" else support_request.offering_school.name,
+    }
 
 
 @bp.route("/requests/<int:request_id>/counter", methods=["GET", "POST"])
@@ -114,11 +201,15 @@ def counter(request_id):
         refused=answer_the_latest,
     ):
         return redirect(url_for(".show", request_id=request_id))
+    latest = support_request.latest_proposal
+    names = _payer_names(support_request, services.party_for(support_request, current_user))
     return render_template(
         "negotiation/counter.html",
         form=form,
         support_request=support_request,
-        latest=support_request.latest_proposal,
+        latest=latest,
+        charge=billing.charge_words(billing.quote(latest.total_pence), names),
+        service_charge=_charge_on_typed_terms(form, names),
     )
 
 

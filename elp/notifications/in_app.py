@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from elp.accounts.services import colleagues
+from elp.accounts.services import active_admins, colleagues
 from elp.errors import NotFound
 from elp.extensions import db
 from elp.notifications.models import NOTIFICATION_KINDS, Notification, NotificationPreference
@@ -26,9 +26,20 @@ def notify(school_id, kind, text, endpoint, **values):
     """
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    _notify_users(colleagues(school_id), kind, text, endpoint, **values)
+
+
+def notify_admins(kind, text, endpoint, **values):
+    """Tell every active ELP admin, as `notify` tells a school's users, of something that
+    waits on ELP (a problem reported with a booking, say)."""
+    if kind not in NOTIFICATION_KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    _notify_users(active_admins(), kind, text, endpoint, **values)
+
+
+def _notify_users(users, kind, text, endpoint, **values):
     path = path_for(endpoint, **values)
     link = absolute_url(endpoint, **values)
-    users = colleagues(school_id)
     no_email = _email_turned_off(kind, [user.id for user in users])
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, text=text, link=path))

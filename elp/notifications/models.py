@@ -40,6 +40,9 @@ NOTIFICATION_KINDS = {
     "expired": "A request expired unanswered",
     "delivered": "A booking is marked as delivered",
     "cancelled": "A booking is cancelled",
+    "session_dates": "The session dates of a booking are set or changed",
+    "disputed": "A problem is reported with a delivered booking",
+    "resolved": "ELP settles a problem reported with a booking",
     "feedback": "Feedback is left on a booking",
 }
 

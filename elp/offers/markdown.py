@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "ul", "ol", "li", "a",
-    "h2", "h3", "h4", "blockquote", "code", "pre", "hr",
+    "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -21,9 +21,10 @@ CLASSES = {
     "p": {"class": "govuk-body"},
     "ul": {"class": "govuk-list govuk-list--bullet"},
     "ol": {"class": "govuk-list govuk-list--number"},
-    "h2": {"class": "govuk-heading-m"},
     "h3": {"class": "govuk-heading-s"},
     "h4": {"class": "govuk-heading-s"},
+    "h5": {"class": "govuk-heading-s"},
+    "h6": {"class": "govuk-heading-s"},
     "a": {"class": "govuk-link"},
     "blockquote": {"class": "govuk-inset-text"},
 }
@@ -31,12 +32,27 @@ CLASSES = {
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 
+# The description sits under the offer page's h2 ("About this support", below the title's h1).
+FIRST_HEADING_LEVEL = 3
+LAST_HEADING_LEVEL = 6
+
+
 def _demote_headings(tokens):
-    """The page's own h1 is the offer title, so a school's headings start at h2 (up to h4)."""
+    """Put a school's headings under the page's own, as one outline: each heading is one
+    level below the nearest heading before it of a higher level in the school's text, and
+    the highest start at h3 (down to h6). A school that starts at "###", or jumps from "#"
+    to "###", gets h3 then h4, never a skipped level."""
+    ancestors = []  # the school's levels of the headings this one sits under
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
+        if token.type == "heading_open":
             level = int(token.tag[1])
-            token.tag = f"h{min(level + 1, 4)}"
+            while ancestors and ancestors[-1] >= level:
+                ancestors.pop()
+            token.tag = f"h{min(FIRST_HEADING_LEVEL + len(ancestors), LAST_HEADING_LEVEL)}"
+            ancestors.append(level)
+            opened = token.tag
+        elif token.type == "heading_close":
+            token.tag = opened
 
 
 def render_markdown(text):

@@ -5,9 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elp.accounts.decorators import school_user_required
+from elp.billing import services as billing
 from elp.bookings.feedback import offer_rating
-from elp.errors import InvalidInput
-from elp.negotiation.open_requests import open_request_counts
+from elp.errors import InvalidInput, link_refusals
+from elp.money import format_pence
+from elp.negotiation.open_requests import open_request_counts, open_request_on
 from elp.offers import services
 from elp.offers.forms import OfferForm
 from elp.offers.markdown import render_markdown
@@ -15,6 +17,7 @@ from elp.offers.models import DELIVERY_MODES, STATUSES
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
+link_refusals(bp, "offer_id", "offers.show", "Go to the offer")
 bp.add_app_template_filter(render_markdown, "offer_markdown")
 bp.add_app_template_global(DELIVERY_MODES, "delivery_modes")
 
@@ -131,8 +134,11 @@ def archive(offer_id):
 @school_user_required
 def change_status(offer_id, action):
     offer = services.offer_of_own_school(offer_id, current_user)
-    with unit_of_work():
-        transition = services.change_status(offer, action, current_user)
+    try:
+        with unit_of_work():
+            transition = services.change_status(offer, action, current_user)
+    except InvalidInput as problem:  # an unfinished draft: what it still needs, on its page
+        return _offer_page(offer, problem.problems)
     flash(f"Your offer has been {transition.done}", "success")
     return redirect(url_for(".show", offer_id=offer.id))
 
@@ -144,6 +150,12 @@ def change_status(offer_id, action):
 @login_required
 def show(offer_id):
     offer = services.offer_for_viewer(offer_id, current_user)
+    return _offer_page(offer)
+
+
+def _offer_page(offer, problems=None):
+    """The offer page; `problems` ({field: message}) are why it could not be published,
+    shown in the error summary, each linking to its field on the offer form."""
     own = offer.school_id == current_user.school_id
     return render_template(
         "offers/show.html",
@@ -151,6 +163,27 @@ def show(offer_id):
         own=own,
         actions=services.available_actions(offer) if own else [],
         missing=_missing_before_publishing(offer) if own else {},
+        problems=[
+            {"text": message, "href": url_for(".edit", offer_id=offer.id, _anchor=field)}
+            for field, message in (problems or {}).items()
+        ],
         rating=offer_rating(offer),
+        open_request_id=open_request_on(offer, current_user.school_id),
+        service_charge=_service_charge(offer, own),
     )
+
+
+def _service_charge(offer, own):
+    """The ELP service charge on this offer's terms, in words, as the reader's school pays
+    it: the rule, and what it comes to on one unit at the offer's price."""
+    asking = "the school that asks for support"
+    seeking = "your school" if current_user.school_id and not own else asking
+    names = {"seeking": seeking, "offering": "your school" if own else offer.school.name}
+    terms = billing.terms_in_force()
+    words = billing.rule_words(terms, names)
+    if offer.price_pence is None:
+        return words
+    one_unit = billing.amount_words(billing.quote(offer.price_pence, terms))
+    price = format_pence(offer.price_pence, whole_pounds_short=False)
+    return f"{words}. On one {services.UNITS[offer.unit]} at {price} it is {one_unit}"
 

@@ -116,7 +116,7 @@ def report_chart(report, chart):
     figures = REPORTS[report].build(form.period(), form.district.data or None)
     found = next((each for each in figures.charts if each.name == chart), None) or abort(404)
     return (
-        render_svg(found),
+        render_svg(found, narrow=request.args.get("size") == "narrow"),
         200,
         {
             "Content-Type": "image/svg+xml",

@@ -21,6 +21,10 @@ KINDS = {
 }
 
 LONGEST_LABEL = 32
+# A phone's chart: drawn at about the width a phone shows it, so its 14 px labels stay about
+# 14 px rather than shrink to 6 px as the wide chart scaled down to a phone would.
+WIDE, NARROW = 800, 400
+LONGEST_LABEL_NARROW = 20
 DARK_BLUE, TEXT, GREY = "#0b4f6c", "#0b0c0c", "#505a5f"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 STYLE = Style(
@@ -53,24 +57,26 @@ SECOND_SERIES = (
 )
 
 
-def render_svg(chart):
-    """The chart as an SVG document (bytes)."""
-    labels = [_shortened(label) for label in chart.labels]
+def render_svg(chart, narrow=False):
+    """The chart as an SVG document (bytes); `narrow` draws it for a phone's width."""
+    longest = LONGEST_LABEL_NARROW if narrow else LONGEST_LABEL
+    labels = [_shortened(label, longest) for label in chart.labels]
     horizontal = chart.kind.startswith("horizontal")
+    most_upright = 3 if narrow else 6
     drawing = KINDS[chart.kind](
         style=STYLE,
         js=[],
         css=["file://style.css", "file://graph.css", SECOND_SERIES],  # pygal's own, then ours
         defs=[HATCH],
         title=chart.title,
-        width=800,
+        width=NARROW if narrow else WIDE,
         height=max(300, 120 + 40 * len(labels)) if horizontal else 450,
         show_legend=len(chart.series) > 1,
         legend_at_bottom=True,
         legend_at_bottom_columns=1,
         legend_box_size=16,
         truncate_legend=-1,
-        x_label_rotation=0 if horizontal or len(labels) <= 6 else 45,
+        x_label_rotation=0 if horizontal or len(labels) <= most_upright else 45,
         print_zeroes=False,
         include_x_axis=True,
         no_data_text="Nothing to show",
@@ -110,9 +116,9 @@ def _next_step(step):
     return step * 5 // 2 if leading == 2 else step * 2
 
 
-def _shortened(label):
+def _shortened(label, longest=LONGEST_LABEL):
     """A label short enough to leave the plot room; the table has it in full."""
-    return label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
+    return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
 
 
 def _formatter(kind):

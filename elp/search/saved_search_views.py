@@ -4,10 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp.accounts.decorators import school_user_required
+from elp.errors import link_refusals
 from elp.search import saved_searches
 from elp.unit_of_work import unit_of_work
 
 bp = Blueprint("saved_searches", __name__)
+link_refusals(
+    bp, "saved_search_id", "saved_searches.index", "Go to your saved searches", pass_value=False
+)
 
 
 @bp.get("")

@@ -2,7 +2,10 @@
 
 1. Session events write a SearchOutbox row in the same transaction as any change to an
    offer, its phases, districts or specialisms, its school's name, place or location, or
-   its category's name. Feature code does not need to call anything.
+   its category's name. Feature code does not need to call anything. The units a booking
+   takes or gives back change the offer's row with bulk SQL, which flush events never see:
+   the offers' capacity service notes those offers in the session, and a row is written
+   for each before the commit, so "Has capacity left" follows every booking.
 2. After the commit, the process applies pending rows to its index (best effort: if that
    fails or the process dies, the rows are still there).
 3. Any process catches up: searches check the outbox at most once a second, and
@@ -30,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 from elp.accounts.models import School
 from elp.extensions import db
 from elp.offers.models import Category, Offer, OfferDistrict, OfferPhase
-from elp.offers.services import visible_to_seeking_schools
+from elp.offers.services import UNITS_CHANGED, visible_to_seeking_schools
 from elp.search import index
 from elp.search.models import SearchOutbox
 from elp.timeutil import utcnow
@@ -54,6 +57,7 @@ _PENDING = "search_outbox_written"
 def register_events():
     if not event.contains(Session, "after_flush", _note_changes):
         event.listen(Session, "after_flush", _note_changes)
+        event.listen(Session, "before_commit", _note_units_changed)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
 
@@ -75,6 +79,17 @@ def _note_changes(session, flush_context):
     if rows:
         now = utcnow()
         session.execute(insert(SearchOutbox), [dict(row, created_at=now) for row in rows])
+        session.info[_PENDING] = True
+
+
+def _note_units_changed(session):
+    """Queue the offers whose booked units changed by bulk SQL (see elp.offers.services
+    .capacity), in the transaction that changed them."""
+    offer_ids = session.info.pop(UNITS_CHANGED, None)
+    if offer_ids:
+        now = utcnow()
+        session.execute(insert(SearchOutbox),
+                        [{"offer_id": offer_id, "created_at": now} for offer_id in sorted(offer_ids)])  # fmt: skip
         session.info[_PENDING] = True
 
 
@@ -110,6 +125,7 @@ def _after_commit(session):
 
 def _after_rollback(session):
     session.info.pop(_PENDING, None)
+    session.info.pop(UNITS_CHANGED, None)
 
 
 def note_offer_changed(offer_id):
@@ -226,8 +242,9 @@ def document_for(offer):
         "phases": phases,
         "districts": districts,
         "mode": offer.delivery_mode,
-        "has_capacity": offer.capacity is None or offer.capacity > 0,
-        "capacity": offer.capacity,
+        # Units still free: capacity less the units bookings have taken (None: no limit).
+        "has_capacity": offer.capacity is None or offer.capacity_left > 0,
+        "capacity": offer.capacity_left,
         "price_pence": offer.price_pence,
         "created": offer.published_at or offer.created_at,
         "easting": school.easting,
@@ -334,3 +351,32 @@ def reset_index(app=None):
     index.reader_for(path).forget()
     index.IndexDirectory(path).remove_everything()
     forget_catch_up_times()
+
+
+# --- how far behind -------------------------------------------------------------------------
+
+
+def index_status(app=None):
+    """Whether this node's index exists and how far behind the database it is: the outbox
+    rows it has not applied and the age in seconds of the oldest (for /healthz and /metrics).
+
+    Catches up first, as a search would, so an idle node is not reported behind merely
+    because nobody has searched on it since the last change.
+    """
+    app = app or current_app._get_current_object()
+    directory = index.IndexDirectory(index_path(app))
+    name = directory.current_name()
+    if name is None:
+        return {"present": False, "behind": None, "oldest_behind_seconds": None}
+    catch_up_if_behind(app)
+    state = index.read_state(directory, name)
+    applied = set(state["applied"])
+    with Session(db.engine) as session:
+        rows = session.execute(
+            select(SearchOutbox.id, SearchOutbox.created_at).where(
+                SearchOutbox.id > state["applied_through"]
+            )
+        ).all()
+    behind = [row.created_at for row in rows if row.id not in applied]
+    oldest = (utcnow() - min(behind)).total_seconds() if behind else 0.0
+    return {"present": True, "behind": len(behind), "oldest_behind_seconds": round(oldest, 1)}

@@ -2,7 +2,7 @@
 school's finance settings (finance contact, purchase orders, financial year)
 
 Revision ID: f3c8a1d94e27
-Revises: a4747a5f4f3e
+Revises: b5e1d93c2a7f
 Create Date: 2026-12-07 23:59:00.000000
 
 """
@@ -14,7 +14,7 @@ import elp.timeutil
 
 # revision identifiers, used by Alembic.
 revision = 'f3c8a1d94e27'
-down_revision = 'a4747a5f4f3e'
+down_revision = 'b5e1d93c2a7f'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ from tests.factories import days, make_admin, make_lead, make_member, make_schoo
 
 @pytest.fixture
 def admin(db, login_as):
-    user = make_admin(full_name="Alex Admin")
+    user = make_admin(full_name="Alex Admin", last_sign_in_at=utcnow())
     return login_as(user), user
 
 
@@ -91,19 +91,52 @@ def test_deactivating_needs_a_reason(admin):
     assert member.active is True and events("user.deactivated") == []
 
 
-def test_the_last_active_elp_admin_cannot_be_deactivated(admin):
+def test_an_admin_cannot_deactivate_their_own_account(admin):
     client, user = admin
-    make_admin(active=False)  # a deactivated admin does not count
+    make_admin(last_sign_in_at=utcnow())  # another admin who could let them back in
 
+    page = client.get(f"/admin/users/{user.id}")
+    form = client.get(f"/admin/users/{user.id}/deactivate")
     response = client.post(f"/admin/users/{user.id}/deactivate", data={"reason": "Testing"})
 
-    assert response.status_code == 409
-    assert "This is the last active ELP admin" in response.get_data(as_text=True)
+    assert "Deactivate account" not in page.get_data(as_text=True)
+    assert "This is your own account" in page.get_data(as_text=True)
+    assert form.status_code == 409 and response.status_code == 409
+    assert "You cannot deactivate your own account" in response.get_data(as_text=True)
     _db.session.refresh(user)
     assert user.active is True and events("user.deactivated") == []
-    other = make_admin()
-    assert client.post(f"/admin/users/{other.id}/deactivate",
-                       data={"reason": "Moved on"}).status_code == 302  # fmt: skip
+
+
+def test_the_last_active_elp_admin_who_has_signed_in_cannot_be_deactivated(db):
+    from elp.accounts import services
+    from elp.errors import ActionRefused
+
+    signed_in = make_admin(last_sign_in_at=utcnow())
+    make_admin(active=False, last_sign_in_at=utcnow())  # a deactivated admin does not count
+    # An admin never signed in does not count either: their password link may have lapsed,
+    # or their address be mistyped. Here one acts from the command line, say.
+    never_signed_in = make_admin()
+
+    with pytest.raises(ActionRefused, match="This is the last active ELP admin"):
+        services.deactivate_user(never_signed_in, signed_in, "Moved on")
+    _db.session.rollback()
+    _db.session.refresh(signed_in)
+    assert signed_in.active is True
+
+    services.deactivate_user(signed_in, never_signed_in, "Address mistyped")
+    _db.session.commit()
+    assert never_signed_in.active is False and len(events("user.deactivated")) == 1
+
+
+def test_another_admin_who_has_signed_in_may_be_deactivated(admin):
+    client, _ = admin
+    other = make_admin(last_sign_in_at=utcnow())
+
+    response = client.post(f"/admin/users/{other.id}/deactivate", data={"reason": "Moved on"})
+
+    assert response.status_code == 302
+    _db.session.refresh(other)
+    assert other.active is False
 
 
 def test_an_admin_makes_and_unmakes_a_school_lead_but_a_school_keeps_one(admin):

@@ -80,18 +80,45 @@ def test_inviting_emails_a_link_that_is_stored_only_as_a_hash(
 
 
 @pytest.mark.parametrize("email", ["taken@school.example", "Taken@SCHOOL.example"])
-def test_inviting_an_email_that_already_has_an_account_is_refused(
+def test_inviting_an_address_with_an_account_elsewhere_looks_the_same_to_the_lead(
     client, db, login_as, lead, sent_emails, email
 ):
+    """A lead must not learn which addresses have accounts at other schools: the same
+    words, the same invitation listed; the email itself says there is an account already."""
     make_member(make_school(), email="taken@school.example")
     login_as(lead)
 
-    response = invite(client, email=email, full_name="Kept Name")
+    taken = invite(client, email=email, full_name="Kept Name")
+    after_taken = client.get("/school/colleagues").get_data(as_text=True)
+    free = invite(client, email="free@school.example", full_name="Kept Name")
+    after_free = client.get("/school/colleagues").get_data(as_text=True)
+
+    assert taken.status_code == free.status_code == 302
+    assert "Invitation sent to taken@school.example" in after_taken
+    assert "Invitation sent to free@school.example" in after_free
+    assert "taken@school.example" in after_free and "free@school.example" in after_free
+    invited = db.session.scalars(db.select(Invitation.email).order_by(Invitation.id)).all()
+    assert invited == ["taken@school.example", "free@school.example"]
+    existing, new = sent_emails
+    assert existing["Subject"] == new["Subject"]
+    assert existing["To"] == "taken@school.example"
+    body = existing.get_content()
+    assert "You already have an ELP Exchange account" in body
+    assert "/invitations/" not in body and "http://localhost/sign-in" in body
+
+
+def test_inviting_a_colleague_already_at_the_school_says_so(
+    client, db, login_as, lead, sent_emails
+):
+    make_member(lead.school, full_name="Sam Jones", email="sam@moulsham.example")
+    login_as(lead)
+
+    response = invite(client, email="sam@moulsham.example", full_name="Kept Name")
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "An account already exists for this email address" in page
-    assert f'value="{email}"' in page and 'value="Kept Name"' in page
+    assert "Sam Jones is already a colleague at your school" in page
+    assert 'value="sam@moulsham.example"' in page and 'value="Kept Name"' in page
     assert db.session.scalars(db.select(Invitation)).all() == []
     assert sent_emails == []
 
@@ -382,3 +409,27 @@ def test_a_line_break_in_the_name_given_on_acceptance_is_refused(
 
     assert "Full name must be on one line, without tabs or line breaks" in page
     assert db.session.scalars(db.select(User).where(User.id != lead.id)).all() == []
+
+
+def test_inviting_takes_the_same_time_whether_or_not_an_address_has_an_account(app, db, lead):
+    import statistics
+    import time
+
+    from elp.accounts import services
+    from elp.unit_of_work import unit_of_work
+
+    for number in range(30):
+        make_member(make_school(), email=f"taken{number}@school.example")
+
+    def timed(email):
+        started = time.perf_counter()
+        with app.test_request_context(), unit_of_work():
+            services.invite_colleague(lead, email)
+        return time.perf_counter() - started
+
+    taken, free = [], []
+    for number in range(30):
+        taken.append(timed(f"taken{number}@school.example"))
+        free.append(timed(f"free{number}@school.example"))
+    ratio = statistics.median(taken) / statistics.median(free)
+    assert 0.75 < ratio < 1.33, (statistics.median(taken), statistics.median(free))

@@ -133,6 +133,22 @@ def test_a_code_for_a_suspended_school_is_refused(client, db, school, access_cod
     assert_refused_keeping_what_was_typed(response, db, "Left the partnership")
 
 
+def test_without_a_good_code_join_says_the_same_whether_or_not_an_address_has_an_account(
+    client, db, access_code
+):
+    make_member(email="taken@school.example")
+
+    taken = join(client, access_code="AAAA-BBBB-CCCC", email="taken@school.example")
+    free = join(client, access_code="AAAA-BBBB-CCCC", email="freeee@school.example")
+
+    assert taken.status_code == free.status_code == 200
+    page = taken.get_data(as_text=True)
+    assert "Enter a correct access code" in page
+    assert "An account already exists" not in page
+    # Apart from the address typed (kept in the form), the two pages are the same.
+    assert page.replace("taken@", "X@") == free.get_data(as_text=True).replace("freeee@", "X@")
+
+
 @pytest.mark.parametrize("email", ["taken@school.example", "TAKEN@School.Example"])
 def test_an_email_that_already_has_an_account_is_refused_in_any_case(
     client, db, access_code, email

@@ -234,6 +234,8 @@ def test_in_production_the_session_cookie_is_secure(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-long-random-production-secret-key")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
     monkeypatch.setattr(ProductionConfig, "ALLOW_SQLITE", True)
+    # Production counts rate limits in Redis (refusing memory://); nothing here is limited.
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app(ProductionConfig)
 
     # Showing the sign-in form puts its CSRF token in the session, which sets the cookie.

@@ -36,12 +36,15 @@ def text_of(response):
 def test_a_charge_is_invoiced_paid_offline_and_recorded_without_stripe(
     offline, billing, client, login_as, runner, sent_emails
 ):
-    # The offering school accepts the request: the booking and its charge are made.
+    # The offering school accepts the request, having checked the booking and its charge:
+    # the booking and its charge are made.
     support_request = make_request(billing.offer, author=billing.seeking_member, quantity=3)
-    login_as(billing.offering_member).post(
-        f"/requests/{support_request.id}/accept",
-        data={"proposal_id": support_request.latest_proposal.id},
+    proposal_id = support_request.latest_proposal.id
+    check = login_as(billing.offering_member).get(
+        f"/requests/{support_request.id}/accept?proposal={proposal_id}"
     )
+    assert "ELP service charge: £52.50, no VAT, paid by" in text_of(check)
+    client.post(f"/requests/{support_request.id}/accept", data={"proposal_id": proposal_id})
     charge = _db.session.scalars(select(Charge)).one()
     assert (charge.school_id, charge.gross_pence, charge.status) == (
         billing.seeking.id,

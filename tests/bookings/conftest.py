@@ -1,6 +1,7 @@
 """A booking between two schools, each with a lead and a member, for the booking tests."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -8,6 +9,7 @@ from elp.bookings.models import Booking
 from elp.extensions import db as _db
 from elp.notifications import mailer
 from elp.notifications.models import OutboxEmail
+from elp.timeutil import uk_today
 from tests.factories import make_booking, make_lead, make_member, make_offer, make_school
 
 
@@ -33,8 +35,15 @@ def parties(db):
     offering_member = make_member(offering)
     seeking_member = make_member(seeking)
     offer = make_offer(offering, "Phonics catch-up", capacity=10)
+    # Agreed as a window that opened a week ago, so the work may already be delivered.
+    today = uk_today()
     booking = make_booking(
-        offer=offer, author=seeking_member, accepted_by=offering_member, quantity=3
+        offer=offer,
+        author=seeking_member,
+        accepted_by=offering_member,
+        quantity=3,
+        earliest_start=today - timedelta(days=7),
+        latest_end=today + timedelta(days=60),
     )
     # Forget the booking's invoice email to the seeking school's lead (tests/billing proves
     # it), so each test counts only the emails its own actions send.
@@ -49,3 +58,9 @@ def in_request(app, db):
     """A request context, as services that link to pages run in (notifications build URLs)."""
     with app.test_request_context():
         yield
+
+
+def last_session_form(day=None):
+    """The "When was the last session?" form, as a school fills it in (today by default)."""
+    day = day or uk_today()
+    return {"last_session_on": [str(day.day), str(day.month), str(day.year)]}

@@ -8,6 +8,7 @@ import pytest
 from elp.bookings.models import Booking, Feedback
 from elp.extensions import db as _db
 from elp.notifications.models import Notification
+from tests.bookings.conftest import last_session_form
 from tests.factories import make_booking, make_member, make_offer, make_school
 
 
@@ -160,7 +161,7 @@ def test_the_cancel_page_of_a_delivered_booking_is_refused(parties, login_as):
 def test_a_booking_goes_from_delivered_to_feedback_on_both_sides(parties, login_as):
     booking = parties.booking
     offering = login_as(parties.offering_member)
-    offering.post(f"/bookings/{booking.id}/deliver")
+    offering.post(f"/bookings/{booking.id}/deliver", data=last_session_form())
     assert "The booking is marked as delivered" in page_of(offering, booking)
 
     seeking = login_as(parties.seeking_member)
@@ -278,4 +279,7 @@ def test_a_delivered_booking_says_when_it_completes_by_itself(parties, login_as,
     parties.booking.status = "delivered"
     _db.session.commit()
     page = page_of(login_as(parties.seeking_member), parties.booking)
-    assert "Confirm it is completed, or it completes by itself 14 days after delivery." in page
+    assert (
+        "Confirm it is completed, or report a problem if it was not delivered as agreed. "
+        "Otherwise it completes by itself 14 days after delivery." in page
+    )

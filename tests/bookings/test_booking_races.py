@@ -10,6 +10,7 @@ from elp.bookings.models import Booking, Feedback
 from elp.errors import ActionRefused
 from elp.extensions import db as _db
 from elp.offers.models import Offer
+from elp.timeutil import uk_today
 from elp.unit_of_work import unit_of_work
 
 
@@ -56,7 +57,7 @@ def test_a_cancellation_racing_a_delivery_is_refused(app, parties):
         app,
         booking_id,
         lambda booking: services.cancel(booking, user(seeking_id), "No longer needed."),
-        lambda booking: services.mark_delivered(booking, user(offering_id)),
+        lambda booking: services.mark_delivered(booking, user(offering_id), uk_today()),
     )
 
     assert refused.startswith("Someone else changed this booking")

@@ -10,7 +10,9 @@ from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db as _db
 from elp.notifications.models import Notification, OutboxEmail
 from elp.offers.models import Offer
+from elp.timeutil import uk_today
 from elp.unit_of_work import unit_of_work
+from tests.bookings.conftest import last_session_form
 from tests.factories import make_admin, make_booking, make_member, make_offer
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -55,7 +57,7 @@ def test_a_schools_bookings_are_grouped_by_status_on_either_side(parties):
     for_seeking = services.school_bookings(seeking_school)
     for_offering = services.school_bookings(offering_school)
 
-    assert list(for_seeking) == ["confirmed", "delivered", "completed", "cancelled"]
+    assert list(for_seeking) == ["confirmed", "delivered", "disputed", "completed", "cancelled"]
     assert for_seeking["confirmed"] == [given]
     assert for_seeking["cancelled"] == [received]
     assert for_offering["confirmed"] == [given] and for_offering["cancelled"] == []
@@ -76,7 +78,7 @@ def test_the_contacts_are_each_schools_leads(parties):
 def test_marking_delivered_records_when_and_tells_each_user_of_the_seeking_school(parties):
     booking = parties.booking
     with unit_of_work():
-        services.mark_delivered(booking, parties.offering_member)
+        services.mark_delivered(booking, parties.offering_member, uk_today())
 
     assert booking.status == "delivered" and booking.delivered_at is not None
     link = f"/bookings/{booking.id}"
@@ -94,7 +96,7 @@ def test_marking_delivered_records_when_and_tells_each_user_of_the_seeking_schoo
 def test_confirming_completed_records_when(parties):
     booking = parties.booking
     with unit_of_work():
-        services.mark_delivered(booking, parties.offering_member)
+        services.mark_delivered(booking, parties.offering_member, uk_today())
     with unit_of_work():
         services.confirm_completed(booking, parties.seeking_lead)
     assert booking.status == "completed" and booking.completed_at >= booking.delivered_at
@@ -102,8 +104,8 @@ def test_confirming_completed_records_when(parties):
 
 def test_delivering_twice_is_refused_and_tells_no_one_twice(parties, login_as):
     client = login_as(parties.offering_member)
-    first = client.post(f"/bookings/{parties.booking.id}/deliver")
-    again = client.post(f"/bookings/{parties.booking.id}/deliver")
+    first = client.post(f"/bookings/{parties.booking.id}/deliver", data=last_session_form())
+    again = client.post(f"/bookings/{parties.booking.id}/deliver", data=last_session_form())
 
     assert first.status_code == 302
     assert again.status_code == 409
@@ -117,7 +119,7 @@ def test_a_long_school_name_and_title_keep_the_notification_short(parties):
     booking.offer_title = "B" * 120
     _db.session.commit()
     with unit_of_work():
-        services.mark_delivered(booking, parties.offering_member)
+        services.mark_delivered(booking, parties.offering_member, uk_today())
     for text in _db.session.scalars(select(Notification.text)):
         assert len(text) <= 200
         assert "A" * 79 + "…" in text and "B" * 79 + "…" in text
@@ -184,7 +186,7 @@ def test_a_reason_of_exactly_a_thousand_characters_is_accepted(parties):
 def test_a_delivered_booking_cannot_be_cancelled_and_keeps_its_units(parties):
     booking = parties.booking
     with unit_of_work():
-        services.mark_delivered(booking, parties.offering_member)
+        services.mark_delivered(booking, parties.offering_member, uk_today())
     with (
         pytest.raises(ActionRefused, match="A delivered booking cannot be cancelled"),
         unit_of_work(),

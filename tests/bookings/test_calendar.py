@@ -47,7 +47,7 @@ def test_each_session_date_is_an_all_day_event(parties, login_as):
 def test_the_summary_names_the_other_school_for_each_side(parties, login_as):
     _, calendar = download(login_as(parties.offering_lead), parties.booking)
     summary = str(calendar.walk("VEVENT")[0]["SUMMARY"])
-    assert summary == "Phonics catch-up with Harlow Fields Infants"
+    assert summary == "To arrange: Phonics catch-up with Harlow Fields Infants"
 
 
 def test_a_window_without_dates_is_one_all_day_event_ending_the_day_after(db, login_as):

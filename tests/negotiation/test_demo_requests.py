@@ -15,7 +15,7 @@ def _counts(db, column):
 
 def test_the_demo_has_requests_and_bookings_in_every_state(db):
     result = load_demo()
-    assert result.requests_created == 9
+    assert result.requests_created == 10
     assert set(_counts(db, SupportRequest.status)) == set(RequestStatus)
     assert set(_counts(db, Booking.status)) == set(BookingStatus)
     # A real back-and-forth: a counter-proposal, a message, feedback from both schools.

@@ -47,7 +47,7 @@ def test_received_lists_requests_on_the_schools_offers(client, login_as, harlow)
     page = client.get("/requests").get_data(as_text=True)
 
     assert _rows(page) == [
-        ["Unread Phonics catch-up", "Tendring Academy", "Open", "5 days, £1,750",
+        ["Unread Phonics catch-up", "Tendring Academy", "Open Waiting for you", "5 days, £1,750",
          format_date(utcnow())],
     ]
     assert "Received (1 unread)" in page
@@ -65,7 +65,8 @@ def test_sent_lists_the_schools_own_requests_with_the_offering_school(client, lo
 
     rows = _rows(page)
     assert [row[:4] for row in rows] == [
-        ["Maths mastery", "Colchester Juniors", "Open", "5 days, price to be agreed"]
+        ["Maths mastery", "Colchester Juniors", "Open Waiting for Colchester Juniors",
+         "5 days, price to be agreed"]
     ]
     assert "Offered by" in page
     assert "Sent (" not in page  # its own request: nothing unread

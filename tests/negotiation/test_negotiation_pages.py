@@ -123,7 +123,11 @@ def test_the_offering_school_sees_accept_decline_and_counter(client, login_as, s
 def test_accepting_books_the_proposal_and_says_so(client, login_as, schools):
     support_request = make_request(schools.offer, author=schools.seeking_member, quantity=4)
     proposal_id = support_request.latest_proposal.id
-    response = login_as(schools.offering_member).post(
+    login_as(schools.offering_member)
+    check = client.get(f"/requests/{support_request.id}/accept?proposal={proposal_id}").text
+    assert "Check the booking before you accept" in check and "Accept and book" in check
+    assert _db.session.query(Booking).count() == 0
+    response = client.post(
         f"/requests/{support_request.id}/accept",
         data={"proposal_id": proposal_id},
         follow_redirects=True,
@@ -209,7 +213,7 @@ def test_messages_run_alongside_and_bad_ones_are_refused(client, login_as, schoo
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", ""), ("POST", "/accept"), ("GET", "/counter"), ("POST", "/counter"),
+    [("GET", ""), ("GET", "/accept"), ("POST", "/accept"), ("GET", "/counter"), ("POST", "/counter"),
      ("GET", "/decline"), ("POST", "/decline"), ("GET", "/withdraw"), ("POST", "/withdraw"),
      ("POST", "/messages")],
 )  # fmt: skip

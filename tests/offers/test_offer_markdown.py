@@ -58,7 +58,7 @@ def test_markdown_that_schools_use_is_kept():
         "See [our report](https://school.example/report) or [email us](mailto:head@school.example)."
     )
 
-    assert '<h2 class="govuk-heading-m">What we do</h2>' in html
+    assert '<h3 class="govuk-heading-s">What we do</h3>' in html
     assert "<em>coach</em>" in html and "<strong>phonics lead</strong>" in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html
     assert '<ol class="govuk-list govuk-list--number">' in html

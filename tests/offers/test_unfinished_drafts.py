@@ -78,9 +78,13 @@ def test_an_unfinished_draft_cannot_be_published(db, login_as):
 
     response = client.post(f"/offers/{offer.id}/publish")
 
-    assert response.status_code == 409
+    # The offer page again, with the error summary, each problem linking to its field.
+    assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert "Your offer cannot be published until it is complete" in text
+    assert "<title>Error: " in text
+    summary = text.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "Your offer cannot be published until it is complete" in summary
+    assert f'href="/offers/{offer.id}/edit#summary">Enter a one-line summary' in summary
     assert "enter a one-line summary" in text
     db.session.refresh(offer)
     assert offer.status == "draft"

@@ -33,3 +33,27 @@ def test_a_chart_carries_no_script():
 )
 def test_counts_are_marked_in_whole_numbers(highest, ticks):
     assert whole_number_ticks(highest) == ticks
+
+
+def test_a_phone_s_chart_is_drawn_at_a_phone_s_width_with_shorter_labels():
+    label = "Speech, language and communication needs"
+    chart = Chart("specialisms", "Top specialisms", "horizontal_bar", [label],
+                  [Series("Searches", [12])])  # fmt: skip
+
+    wide, narrow = render_svg(chart).decode(), render_svg(chart, narrow=True).decode()
+
+    assert 'viewBox="0 0 800 ' in wide and 'viewBox="0 0 400 ' in narrow
+    assert label[:31] in wide
+    assert "Speech, language an…" in narrow and label[:25] not in narrow
+
+
+def test_the_chart_route_draws_the_phone_s_chart_when_asked(client, db, login_as):
+    from tests.factories import make_admin
+
+    login_as(make_admin())
+
+    wide = client.get("/admin/reports/activity/counts.svg")
+    narrow = client.get("/admin/reports/activity/counts.svg?size=narrow")
+
+    assert wide.status_code == narrow.status_code == 200
+    assert b'viewBox="0 0 800 ' in wide.data and b'viewBox="0 0 400 ' in narrow.data

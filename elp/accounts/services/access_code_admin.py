@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from elp import audit
 from elp.accounts import tokens
 from elp.accounts.models import DISTRICT_NAMES, SCHOOL_SUSPENDED, AccessCode, School, User
-from elp.accounts.services.access_codes import issue_access_code
+from elp.accounts.services.access_codes import issue_access_code, issue_new_access_code
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
 from elp.timeutil import utcnow
@@ -102,8 +102,8 @@ def _withdraw(access_code, admin, now, why):
 
 
 def reissue_access_code(admin, access_code):
-    """Issue the school a new code in place of this one (lost, or expired); an unused old
-    code stops working. Returns (new access code, the code itself)."""
+    """Issue the school a new code in place of this one (lost, or expired); its unused
+    codes, this one among them, stop working. Returns a NewAccessCode."""
     school = access_code.school
     status = status_of(access_code)
     if status == USED:
@@ -111,12 +111,7 @@ def reissue_access_code(admin, access_code):
             f"This code has been used: {school.name} has joined. Its school lead can invite "
             "colleagues, or an ELP admin can make another user a lead."
         )
-    if school.is_suspended:
-        raise ActionRefused("Reactivate the school before issuing it an access code.")
-    now = utcnow()
-    if status == UNUSED:
-        _withdraw(access_code, admin, now, "Reissued")
-    return issue_access_code(school, admin, replaces=access_code.id)
+    return issue_new_access_code(school, admin, replaces=access_code.id)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ LAST_ADMIN = (
     "This is the last active ELP admin, so the account cannot be deactivated. "
     "Create another ELP admin first."
 )
+OWN_ACCOUNT = (
+    "You cannot deactivate your own account. Ask another ELP admin to do it if you are leaving."
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,13 @@ def _active_admins_locked():
     ).all()
 
 
+def check_can_deactivate(admin, user):
+    """Refuse an admin deactivating their own account (they would lock themselves out at
+    once, and could be the last admin who can sign in)."""
+    if user.id == admin.id:
+        raise ActionRefused(OWN_ACCOUNT)
+
+
 def deactivate_user(admin, user, reason):
     """Close an account: it can no longer sign in and its sessions end. Its work stays."""
     reason = (reason or "").strip()
@@ -122,10 +132,17 @@ def deactivate_user(admin, user, reason):
         raise InvalidInput("reason", "Enter the reason for deactivating the account")
     if len(reason) > 500:
         raise InvalidInput("reason", "The reason must be 500 characters or fewer")
+    check_can_deactivate(admin, user)
     if not user.active:
         raise ActionRefused(f"{user.full_name}’s account is already deactivated.")
     if user.role == ROLE_ADMIN:
-        others = [other for other in _active_admins_locked() if other.id != user.id]
+        # Only an admin who has signed in counts: one created and never used (a typo in the
+        # address, a password link that expired) cannot let anyone back in.
+        others = [
+            other
+            for other in _active_admins_locked()
+            if other.id != user.id and other.last_sign_in_at is not None
+        ]
         if not others:
             raise ActionRefused(LAST_ADMIN)
     user.active = False

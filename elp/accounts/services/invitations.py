@@ -18,6 +18,7 @@ from elp.accounts.services.users import (
     LinkUnusable,
     check_email_format,
     email_in_use,
+    find_user_by_email,
     open_account,
     suspension_message,
 )
@@ -72,14 +73,19 @@ def invite_colleague(lead, email, full_name=None):
     """Email a colleague a link to join the lead's school; return the invitation.
 
     A new invitation to the same address replaces one still open, so the latest link works.
+
+    An address that already has an open account is invited all the same, as far as the
+    lead can tell (the same words, the same invitation listed, the same work done): the
+    email it gets says it has an account and how to sign in, with no link to make another.
+    A lead must not learn which addresses have accounts at other schools; a colleague at
+    their own school they can see on the colleagues page, so that is said.
     """
     _check_is_lead_of(lead, lead.school_id)
     email = normalise_email(email)
     check_email_format(email)
-    if email_in_use(email):
-        raise InvalidInput(
-            "email", "An account already exists for this email address, so it cannot be invited"
-        )
+    existing = find_user_by_email(email)
+    if existing is not None and existing.active and existing.school_id == lead.school_id:
+        raise InvalidInput("email", f"{existing.full_name} is already a colleague at your school")
     now = utcnow()
     for earlier in open_invitations(lead.school_id):
         if earlier.email == email:
@@ -95,15 +101,17 @@ def invite_colleague(lead, email, full_name=None):
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(
-        email,
-        f"{lead.full_name} has invited you to join {lead.school.name} on ELP Exchange",
-        "invitation",
-        invitation=invitation,
-        school=lead.school,
-        lead=lead,
-        link=absolute_url("accounts.accept_invitation", invitation_token=token),
-    )
+    subject = f"{lead.full_name} has invited you to join {lead.school.name} on ELP Exchange"
+    if existing is not None and existing.active:
+        queue_email(
+            email, subject, "invitation_existing_account", invitation=invitation,
+            school=lead.school, lead=lead, sign_in_link=absolute_url("accounts.sign_in"),
+        )  # fmt: skip
+    else:
+        queue_email(
+            email, subject, "invitation", invitation=invitation, school=lead.school, lead=lead,
+            link=absolute_url("accounts.accept_invitation", invitation_token=token),
+        )  # fmt: skip
     audit.record("invitation.sent", invitation, actor=lead, school_id=lead.school_id, email=email)
     db.session.flush()
     return invitation

@@ -88,9 +88,21 @@ def _forget_sign_in_failures(email):
 
 
 def request_password_reset(email):
-    """Email a reset link if an account has this address; say nothing either way."""
+    """Email a reset link if an open account has this address, and otherwise an email
+    saying there is none; the page says the same either way.
+
+    Both ways queue one email in the outbox and nothing else, so the answer takes the same
+    time too: a stranger learns nothing about which addresses have an account.
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
+        queue_email(
+            normalise_email(email),
+            "Reset your ELP Exchange password",
+            "password_reset_no_account",
+            email=normalise_email(email),
+        )
+        db.session.flush()
         return
     minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
     queue_email(

@@ -71,12 +71,13 @@ def email_in_use(email):
     return user is not None and user.active
 
 
-def new_account_problems(email, password):
+def new_account_problems(email, password, check_taken=True):
     """{field: message} for an email that is taken or malformed and a password the policy
-    does not allow, both at once ({} if neither)."""
+    does not allow, both at once ({} if neither). With `check_taken` false, whether the
+    address has an account is not looked at (nor said)."""
     problems = {}
     problem = email_format_problem(email)
-    if problem is None and email_in_use(email):
+    if problem is None and check_taken and email_in_use(email):
         problem = EMAIL_TAKEN
     if problem:
         problems["email"] = problem
@@ -114,6 +115,13 @@ def open_account(**fields):
 
 
 # ELP admins
+
+
+def active_admins():
+    """The ELP admins who can still sign in (whom the service tells what needs an admin)."""
+    return db.session.scalars(
+        select(User).where(User.role == ROLE_ADMIN, User.active).order_by(User.id)
+    ).all()
 
 
 def create_admin(email, full_name, password):

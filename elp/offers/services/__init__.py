@@ -19,7 +19,12 @@ lives in.
 """
 
 from elp.offers.models import DELIVERY_MODES, PER_UNIT, PHASES, UNITS
-from elp.offers.services.capacity import give_back_units, hold_offer, take_units
+from elp.offers.services.capacity import (
+    UNITS_CHANGED,
+    give_back_units,
+    hold_offer,
+    take_units,
+)
 from elp.offers.services.category_list import (
     CATEGORY_NAME_MAX,
     add_category,
@@ -104,6 +109,7 @@ __all__ = [
     "SUMMARY_MAX",
     "TITLE_MAX",
     "UNITS",
+    "UNITS_CHANGED",
     "OfferDetails",
     "add_category",
     "admin_offers",

@@ -1,10 +1,22 @@
 """The units booked against an offer's capacity: an acceptance takes them, a cancellation
-gives them back. Bookings and negotiation change an offer's row only through here."""
+gives them back. Bookings and negotiation change an offer's row only through here.
+
+These are bulk UPDATEs, which the session's flush events never see, so each notes the offer
+in `db.session.info[UNITS_CHANGED]`; the search index's sync (`elp.search.sync`) queues
+those offers for the index before the transaction commits, so "Has capacity left" follows
+every booking that takes or gives back units."""
 
 from sqlalchemy import update
 
 from elp.extensions import db
 from elp.offers.models import Offer
+
+# The session's info key: the ids of offers whose booked units changed in this transaction.
+UNITS_CHANGED = "offer_units_changed"
+
+
+def _note_units_changed(offer):
+    db.session.info.setdefault(UNITS_CHANGED, set()).add(offer.id)
 
 
 def take_units(offer, quantity):
@@ -23,6 +35,8 @@ def take_units(offer, quantity):
     )
     # Both may have changed since the offer was read: the school can lower its capacity.
     db.session.expire(offer, ["units_booked", "capacity"])
+    if taken.rowcount == 1:
+        _note_units_changed(offer)
     return taken.rowcount == 1
 
 
@@ -35,6 +49,7 @@ def give_back_units(offer, quantity):
         .execution_options(synchronize_session=False)
     )
     db.session.expire(offer, ["units_booked"])
+    _note_units_changed(offer)
 
 
 def hold_offer(offer):

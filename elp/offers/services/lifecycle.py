@@ -150,11 +150,14 @@ def change_status(offer, action, user, **audit_details):
     if action == "publish":
         missing = missing_before_publishing(offer)
         if missing:
-            raise ActionRefused(
+            # Each problem by its field, for the offer page's error summary to link to.
+            refusal = InvalidInput.all_of(missing)
+            refusal.message = (
                 "Your offer cannot be published until it is complete: "
                 + "; ".join(message[0].lower() + message[1:] for message in missing.values())
                 + "."
             )
+            raise refusal
     with db.session.no_autoflush:  # the one flush is the compare-and-set in OFFER.apply
         if transition.target == PUBLISHED and offer.published_at is None:
             offer.published_at = utcnow()

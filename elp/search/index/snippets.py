@@ -11,14 +11,24 @@ SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 1500  # look for matches this far into a description, no further
 
 
+# What starts a line in Markdown without being words: rules, setext underlines and a table's
+# header separator (a line of three or more -, =, * or _, with pipes and colons), then quote marks, list markers ("-", "+", "*", "1.", "1)")
+# and heading marks, however deeply nested.
+_MARKDOWN_RULE = re.compile(r"^[ \t|:]*(?:[-=*_][ \t|:]*){3,}$", re.MULTILINE)
+_MARKDOWN_LINE_START = re.compile(
+    r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|#{1,6}(?=[ \t]|$)))+", re.MULTILINE
+)
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_EMPHASIS = re.compile(r"[*_`~]+")
 _MARKDOWN_BLOCKS = re.compile(r"[#>|]+")
 
 
 def plain_text(markdown):
-    """Markdown reduced to its words, for snippets."""
-    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
+    """Markdown reduced to its words, for snippets: no list markers, heading or quote
+    marks, rules, emphasis, table pipes or link targets."""
+    text = _MARKDOWN_LINE_START.sub(" ", _MARKDOWN_RULE.sub(" ", markdown or ""))
+    text = _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_ESCAPE.sub(r"\1", text))
     return " ".join(_MARKDOWN_BLOCKS.sub(" ", _MARKDOWN_EMPHASIS.sub("", text)).split())
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from elp import audit
 from elp.accounts import services as accounts
-from elp.billing.models import SchoolFinance
+from elp.billing.models import Charge, SchoolFinance
 from elp.billing.transitions import STILL_DUE, status_word
 from elp.errors import ActionRefused, InvalidInput
 from elp.extensions import db
@@ -232,3 +232,15 @@ def give_purchase_order_number(charge, text, user):
         before=before,
     )
     return charge
+
+
+def purchase_order_given_at_booking(booking, text, user):
+    """Put the purchase order number the accepting school gave at "Accept and book" on the
+    charges its school pays on the booking (nothing when it gave none)."""
+    if not (text or "").strip():
+        return
+    charges = db.session.scalars(
+        select(Charge).where(Charge.booking_id == booking.id, Charge.school_id == user.school_id)
+    ).all()
+    for charge in charges:
+        give_purchase_order_number(charge, text, user)

@@ -40,14 +40,13 @@ from elp.billing.models import (
     DocumentKind,
     PaidVia,
 )
-from elp.billing.quotes import (  # noqa: F401 (the charge on terms not yet agreed)
-    Quote,
-    amount_words,
-    charge_words,
-    quote,
-    rule_words,
+from elp.billing.quotes import Quote, amount_words, charge_words, quote, rule_words  # noqa: F401
+from elp.billing.school_finance import (  # noqa: F401 (services of the school's finances)
+    clean_purchase_order_number,
+    give_purchase_order_number,
+    purchase_order_given_at_booking,
+    purchase_orders_required,
 )
-from elp.billing.school_finance import give_purchase_order_number  # noqa: F401 (a service)
 from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db

@@ -69,6 +69,12 @@ class Config:
     # ("Payee: Essex Learning Partnership; Sort code: 20-00-00; Account number: 12345678").
     # Unset, invoices ask schools to write to CONTACT_EMAIL for them: never a made-up account.
     BANK_DETAILS = _env("ELP_BANK_DETAILS")
+    # ELP's postal address on invoices and credit notes, parts separated by ";"
+    # ("Essex Learning Partnership; County Hall; Market Road; Chelmsford; CM1 1QH"), and its
+    # VAT registration number ("GB 123 4567 89"). Both are required before a fee policy may
+    # charge VAT: a VAT invoice without them is not one a school may reclaim VAT on.
+    POSTAL_ADDRESS = _env("ELP_POSTAL_ADDRESS")
+    VAT_NUMBER = _env("ELP_VAT_NUMBER")
     # How PDFs (invoices, access code letters) are made: "weasyprint"; the test suite uses "placeholder".
     PDF_RENDERER = "weasyprint"
 
@@ -133,6 +139,9 @@ class TestingConfig(Config):
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
     BANK_DETAILS = None
+    # Set, so the tests that charge VAT may; the tests of their absence unset them.
+    POSTAL_ADDRESS = "County Hall; Market Road; Chelmsford; CM1 1QH"
+    VAT_NUMBER = "GB 999 9999 73"
     PDF_RENDERER = "placeholder"
     BASE_URL = "http://localhost"
     LOG_FORMAT = "text"

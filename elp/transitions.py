@@ -114,7 +114,8 @@ class StateMachine:
             parties = dict.fromkeys(p for t in open_now for p in t.parties)
             who = " or ".join(self.party_names.get(p, p) for p in parties)
             raise ActionRefused(f"You cannot do that to this {self.noun}: only {who} can.")
-        message = f"{a_or_an(str(state)).capitalize()} {self.noun} cannot be {rows[0].done}."
+        state_words = str(state).replace("_", " ")  # "part_paid" reads "a part paid charge"
+        message = f"{a_or_an(state_words).capitalize()} {self.noun} cannot be {rows[0].done}."
         hint = self.hints.get((state, action), "")
         raise ActionRefused(f"{message} {hint}".strip())
 

@@ -166,6 +166,20 @@ ROUTES = [
     ("GET",  "/charges",                                                (302, 200, 200, 200, 403)),
     ("GET",  "/charges/<int:charge_id>",                                (302, 200, 200, 404, 403)),
     ("GET",  "/charges/<int:charge_id>/invoice.pdf",                    (302, 200, 200, 404, 403)),
+    # school A gives its purchase order number for the invoice it pays
+    ("GET",  "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
+    ("POST", "/charges/<int:charge_id>/purchase-order",                 (302, 200, 200, 404, 403)),
+    # a school's statement: its own, for every user of the school
+    ("GET",  "/charges/statement",                                      (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/statement.pdf",                                  (302, 200, 200, 200, 403)),
+    ("GET",  "/charges/statement.csv",                                  (302, 200, 200, 200, 403)),
+    ("POST", "/charges/statement/email",                                (302, 403, 302, 403, 403)),
+    # a school's finance settings: its leads only
+    ("GET",  "/charges/settings",                                       (302, 403, 200, 403, 403)),
+    ("POST", "/charges/settings",                                       (302, 403, 200, 403, 403)),
+    # credit notes (against an invoice school A pays; another school's credit note is a 404)
+    ("GET",  "/charges/credit-notes/<int:credit_note_id>",              (302, 200, 200, 404, 403)),
+    ("GET",  "/charges/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 200, 200, 404, 403)),
     # negotiation (school A asks school C for support; `offer_id` is school A's own draft, so
     # school A may not request it (409) and school B may not see it (404))
     ("GET",  "/offers/<int:offer_id>/request",                          (302, 409, 409, 404, 403)),
@@ -225,6 +239,15 @@ ROUTES = [
     ("GET",  "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
     ("POST", "/admin/charges/<int:charge_id>/refund",                   (302, 403, 403, 403, 409)),
     ("POST", "/admin/charges/<int:charge_id>/dealt-with",               (302, 403, 403, 403, 302)),
+    # admins see what schools see: the invoice and credit notes, as pages and PDFs
+    ("GET",  "/admin/charges/<int:charge_id>/invoice",                  (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/charges/<int:charge_id>/invoice.pdf",              (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/credit-notes/<int:credit_note_id>",                (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/credit-notes/<int:credit_note_id>/credit-note.pdf", (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement",                (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement.pdf",            (302, 403, 403, 403, 200)),
+    ("GET",  "/admin/schools/<int:school_id>/statement.csv",            (302, 403, 403, 403, 200)),
+    ("POST", "/admin/schools/<int:school_id>/statement/email",          (302, 403, 403, 403, 302)),
     ("GET",  "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     ("POST", "/admin/fee-policy",                                       (302, 403, 403, 403, 200)),
     # paying a service charge (school A pays this one; without Stripe keys paying through
@@ -325,6 +348,14 @@ def url_values(db):
     support_request = make_request(make_offer(make_school(name="School C")), author=member_a)
     # School A seeks this booking, so it pays its service charge.
     paid_by_a = make_booking(offer=make_offer(make_school(name="School D")), seeking_school=school_a)
+    # A charge school A paid nothing of, waived: its credit note is school A's.
+    waived_for_a = make_booking(
+        offer=make_offer(make_school(name="School E")), seeking_school=school_a
+    )
+    credit_note = billing_services.waive(
+        billing_services.charges_for_booking(waived_for_a)[0], "Pilot school", make_admin()
+    )
+    _db.session.commit()
     values = {
         "school_id": school_a.id,
         "user_id": member_a.id,
@@ -346,6 +377,7 @@ def url_values(db):
         "email_id": failed_email.id,
         "request_id": support_request.id,
         "charge_id": billing_services.charges_for_booking(paid_by_a)[0].id,
+        "credit_note_id": credit_note.id,
         "report": "unmet-demand",
         "chart": "searches",
     }

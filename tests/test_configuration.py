@@ -18,7 +18,7 @@ names = ["ENV_NAME", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "INDEX_DIR", "MAIL
          "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_BACKEND",
          "RATELIMIT_STORAGE_URI", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "BASE_URL",
          "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "CONTACT_EMAIL", "STRIPE_API_BASE",
-         "BANK_DETAILS"]
+         "BANK_DETAILS", "POSTAL_ADDRESS", "VAT_NUMBER"]
 print(json.dumps({name: app.config[name] for name in names}))
 """
 
@@ -70,6 +70,8 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         ELP_TRUSTED_PROXIES="2",
         ELP_CONTACT_EMAIL="exchange@partnership.example",
         ELP_BANK_DETAILS="Sort code: 20-00-00; Account number: 12345678",
+        ELP_POSTAL_ADDRESS="County Hall; Market Road; Chelmsford; CM1 1QH",
+        ELP_VAT_NUMBER="GB 123 4567 89",
     )
     assert config == {
         "ENV_NAME": "production",
@@ -91,6 +93,8 @@ def test_every_setting_comes_from_its_environment_variable(tmp_path):
         "TRUSTED_PROXIES": 2,
         "CONTACT_EMAIL": "exchange@partnership.example",
         "BANK_DETAILS": "Sort code: 20-00-00; Account number: 12345678",
+        "POSTAL_ADDRESS": "County Hall; Market Road; Chelmsford; CM1 1QH",
+        "VAT_NUMBER": "GB 123 4567 89",
     }
 
 

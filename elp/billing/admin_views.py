@@ -8,13 +8,14 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elp import money
+from elp.accounts import services as accounts
 from elp.accounts.decorators import admin_required
 from elp.accounts.services import DISTRICT_NAMES
 from elp.admin.views import bp
-from elp.billing import review, services
+from elp.billing import credit_notes, invoices, review, school_views, services
 from elp.billing.forms import FeePolicyForm, RecordPaymentForm, RefundForm, WaiveForm
 from elp.billing.models import DEFAULT_TERMS, PAYER_NAMES, PaidVia
-from elp.billing.transitions import CHARGE, ChargeParty
+from elp.billing.transitions import admin_buttons
 from elp.bounds import page_number
 from elp.errors import InvalidInput
 from elp.timeutil import uk_today
@@ -73,11 +74,93 @@ def charge(charge_id):
         fee_terms=services.fee_terms_for(charge.booking),
         credit_notes=review.credit_notes(charge),
         history=review.history(charge),
-        actions=CHARGE.actions_for(charge.status, ChargeParty.ADMIN),
+        actions=admin_buttons(charge.status),
         status_names=review.STATUS_NAMES,
         status_tags=review.STATUS_TAG_CLASSES,
         payer_names=PAYER_NAMES,
     )
+
+
+@bp.get("/charges/<int:charge_id>/invoice")
+@admin_required
+def charge_invoice(charge_id):
+    """The invoice as the paying school sees it."""
+    charge = services.charge_for_admin(charge_id)
+    return render_template("billing/admin/invoice.html", **invoices.admin_invoice_context(charge))
+
+
+@bp.get("/charges/<int:charge_id>/invoice.pdf")
+@admin_required
+def charge_invoice_pdf(charge_id):
+    """The PDF of the invoice the paying school received."""
+    charge = services.charge_for_admin(charge_id)
+    return _pdf(invoices.invoice_pdf(charge), invoices.pdf_filename(charge))
+
+
+@bp.get("/credit-notes/<int:credit_note_id>")
+@admin_required
+def credit_note(credit_note_id):
+    note = credit_notes.credit_note_for_admin(credit_note_id)
+    return render_template(
+        "billing/admin/credit_note.html", **credit_notes.credit_note_context(note)
+    )
+
+
+@bp.get("/credit-notes/<int:credit_note_id>/credit-note.pdf")
+@admin_required
+def credit_note_pdf(credit_note_id):
+    note = credit_notes.credit_note_for_admin(credit_note_id)
+    return _pdf(credit_notes.credit_note_pdf(note), credit_notes.pdf_filename(note))
+
+
+def _pdf(data, filename):
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _admin_entry_href(entry):
+    if entry.credit_note_id:
+        return url_for(".credit_note", credit_note_id=entry.credit_note_id)
+    return url_for(".charge", charge_id=entry.charge_id)
+
+
+@bp.get("/schools/<int:school_id>/statement")
+@admin_required
+def school_statement(school_id):
+    """Any school's statement, as the school sees it."""
+    school = accounts.school_by_id(school_id)
+    return school_views.statement_page(
+        school,
+        "admin.school_statement",
+        url_for(".school", school_id=school.id),
+        school.name,
+        _admin_entry_href,
+        school_id=school.id,
+    )
+
+
+@bp.post("/schools/<int:school_id>/statement/email")
+@admin_required
+def school_statement_email(school_id):
+    school = accounts.school_by_id(school_id)
+    return school_views.email_statement(
+        school, lambda **period: url_for(".school_statement", school_id=school.id, **period)
+    )
+
+
+@bp.get("/schools/<int:school_id>/statement.pdf")
+@admin_required
+def school_statement_pdf(school_id):
+    return school_views.statement_file(accounts.school_by_id(school_id), "pdf")
+
+
+@bp.get("/schools/<int:school_id>/statement.csv")
+@admin_required
+def school_statement_csv(school_id):
+    return school_views.statement_file(accounts.school_by_id(school_id), "csv")
 
 
 @bp.route("/charges/<int:charge_id>/record-payment", methods=["GET", "POST"])
@@ -86,6 +169,8 @@ def record_payment(charge_id):
     charge = services.charge_for_admin(charge_id)
     services.check_allowed(charge, "pay", current_user)
     form = RecordPaymentForm()
+    if request.method == "GET":
+        form.amount.data = money.format_plain_pounds(charge.amount_due_pence)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -95,11 +180,17 @@ def record_payment(charge_id):
                     form.reference.data,
                     paid_on=form.paid_on.data,
                     actor=current_user,
+                    amount_pence=form.amount_pence,
                 )
         except InvalidInput as problem:
             form[problem.field].errors.append(problem.message)
         else:
-            flash(f"Payment recorded for invoice {charge.invoice_number}", "success")
+            left = charge.amount_due_pence
+            flash(
+                f"Payment recorded for invoice {charge.invoice_number}"
+                + (f": {money.format_invoice_amount(left)} is still due" if left else ""),
+                "success",
+            )
             return redirect(url_for(".charge", charge_id=charge.id))
     _log_form_refusal("an offline payment", form, charge)
     return render_template("billing/admin/record_payment.html", charge=charge, form=form)

@@ -3,6 +3,7 @@ force on a day. Versions are never edited; bookings keep the terms copied onto t
 
 import logging
 
+from flask import current_app
 from sqlalchemy import select
 
 from elp import audit, money
@@ -84,6 +85,12 @@ def _policy_problem(terms, in_force_from):
         return "payment_terms_days", (
             f"The payment terms must be between 0 and {PAYMENT_TERMS_MAX_DAYS} days"
         )
+    if terms.vat_basis_points and missing_vat_details():
+        return "vat_rate", (
+            "A fee policy with VAT cannot be saved yet: every invoice that charges VAT must "
+            f"show ELP’s {' and '.join(missing_vat_details())}. Ask whoever runs the "
+            f"service to set {' and '.join(missing_vat_settings())}, or set the VAT rate to 0"
+        )
     if in_force_from is None:
         return "in_force_from", "Enter the date the policy is in force from"
     today = uk_today()
@@ -93,3 +100,53 @@ def _policy_problem(terms, in_force_from):
             f"{format_date(today)}"
         )
     return None
+
+
+# --- What a VAT invoice needs -------------------------------------------------------------
+
+VAT_DETAILS = (
+    ("VAT_NUMBER", "ELP_VAT_NUMBER", "VAT registration number"),
+    ("POSTAL_ADDRESS", "ELP_POSTAL_ADDRESS", "postal address"),
+)
+
+
+def _missing(config=None):
+    config = config if config is not None else current_app.config
+    return [(setting, words) for key, setting, words in VAT_DETAILS if not config.get(key)]
+
+
+def missing_vat_details(config=None):
+    """What a VAT invoice needs that the configuration lacks, in words ("postal address")."""
+    return [words for _, words in _missing(config)]
+
+
+def missing_vat_settings(config=None):
+    """The same, as the names of the settings to set (ELP_POSTAL_ADDRESS)."""
+    return [setting for setting, _ in _missing(config)]
+
+
+def vat_charged_without_vat_details(config=None):
+    """Problems for `elp check-deploy`: each sentence names a fee policy (in force now, or
+    from a later date) that charges VAT while ELP_VAT_NUMBER or ELP_POSTAL_ADDRESS is unset,
+    so its invoices would not be valid VAT invoices. Empty when all is well."""
+    missing = missing_vat_settings(config)
+    if not missing:
+        return []
+    in_force = policy_in_force()
+    policies = [in_force] if in_force is not None else []
+    policies += db.session.scalars(
+        select(FeePolicy)
+        .where(
+            FeePolicy.vat_basis_points > 0,
+            FeePolicy.in_force_from > uk_today(),
+        )
+        .order_by(FeePolicy.in_force_from)
+    ).all()
+    terms = [policy.terms for policy in policies] or [DEFAULT_TERMS]
+    if not any(each.vat_basis_points for each in terms):
+        return []
+    return [
+        f"The fee policy charges VAT but {setting} is not set: its invoices would not be "
+        "valid VAT invoices."
+        for setting in missing
+    ]

@@ -12,6 +12,7 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import ValidationError
 
 from elp.billing.models import PAYER_NAMES, FeeTerms
+from elp.billing.school_finance import YEAR_STARTS
 from elp.bounds import whole_number
 from elp.money import (
     MoneyError,
@@ -28,6 +29,12 @@ def _strip(value):
 
 
 class RecordPaymentForm(FlaskForm):
+    amount = StringField(
+        "Amount received",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="All that is still due, or the part of it that was paid",
+    )
     paid_on = DayMonthYearField("Date received")
     reference = StringField(
         "Payment reference",
@@ -37,9 +44,89 @@ class RecordPaymentForm(FlaskForm):
     )
     submit = SubmitField("Record offline payment", widget=GovSubmitInput())
 
+    def validate_amount(self, field):
+        self.amount_pence = _positive_amount(field, "Enter the amount received")
+
     def validate_paid_on(self, field):
         if field.data is None and not any(field.raw_data or []):
             raise ValidationError("Enter the date the payment was received")
+
+
+class FinanceSettingsForm(FlaskForm):
+    """A lead's finance settings for the school (issue 22 parts 1, 2 and 7)."""
+
+    finance_contact_name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, your school business manager",
+    )
+    finance_contact_email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="Invoices, credit notes and statements go here as well as to your "
+        "school’s leads",
+    )
+    purchase_orders = RadioField(
+        "Do your school’s bookings need a purchase order number?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[
+            SelectChoice("yes", "Yes, ask for one before the invoice is paid"),
+            SelectChoice("no", "No"),
+        ],
+    )
+    financial_year_start_month = RadioField(
+        "When does your school’s financial year run?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[SelectChoice(str(month), words) for month, words in YEAR_STARTS.items()],
+    )
+    submit = SubmitField("Save finance settings", widget=GovSubmitInput())
+
+    def fill(self, settings):
+        self.finance_contact_name.data = settings.finance_contact_name
+        self.finance_contact_email.data = settings.finance_contact_email
+        self.purchase_orders.data = "yes" if settings.purchase_orders_required else "no"
+        self.financial_year_start_month.data = str(settings.financial_year_start_month)
+
+    def validate_purchase_orders(self, field):
+        if field.data not in ("yes", "no"):
+            raise ValidationError("Select whether your bookings need a purchase order number")
+
+    def validate_financial_year_start_month(self, field):
+        if field.data not in {str(month) for month in YEAR_STARTS}:
+            raise ValidationError("Select when your school’s financial year runs")
+
+    @property
+    def year_start(self):
+        return int(self.financial_year_start_month.data)
+
+
+class PurchaseOrderForm(FlaskForm):
+    purchase_order_number = StringField(
+        "Purchase order number",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="As your school’s finance system gives it: up to 50 characters",
+    )
+    submit = SubmitField("Save purchase order number", widget=GovSubmitInput())
+
+    def validate_purchase_order_number(self, field):
+        if not field.data:
+            raise ValidationError("Enter the purchase order number")
+
+
+class StatementPeriodForm(FlaskForm):
+    """The dates of a statement, read from the query string (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    start = DayMonthYearField("From")
+    end = DayMonthYearField("To")
+    submit = SubmitField("Show the statement", widget=GovSubmitInput())
 
 
 class WaiveForm(FlaskForm):
@@ -58,12 +145,7 @@ class RefundForm(FlaskForm):
     submit = SubmitField("Refund", widget=GovSubmitInput())
 
     def validate_amount(self, field):
-        if not field.data:
-            raise ValidationError("Enter the amount to refund")
-        try:
-            self.amount_pence = parse_pounds(field.data)
-        except MoneyError as error:
-            raise ValidationError(str(error)) from None
+        self.amount_pence = _positive_amount(field, "Enter the amount to refund")
 
 
 class FeePolicyForm(FlaskForm):
@@ -152,6 +234,25 @@ class FeePolicyForm(FlaskForm):
             payment_terms_days=self.days,
             void_on_cancellation=self.void_on_cancellation.data == "yes",
         )
+
+
+def _positive_amount(field, missing):
+    """Pence for an amount of money more than £0, in pounds and at most two decimals."""
+    if not field.data:
+        raise ValidationError(missing)
+    if field.data.lstrip("£ ").startswith("-"):
+        raise ValidationError("The amount must be more than £0, not negative")
+    if len(field.data.partition(".")[2]) > 2:
+        raise ValidationError(
+            "Enter the amount in pounds and pence, with no more than two decimals"
+        )
+    try:
+        pence = parse_pounds(field.data)
+    except MoneyError as error:
+        raise ValidationError(str(error)) from None
+    if pence == 0:
+        raise ValidationError("The amount must be more than £0")
+    return pence
 
 
 def _rate(field, name, missing):

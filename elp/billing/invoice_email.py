@@ -1,5 +1,5 @@
-"""The invoice email: when a charge is issued, each lead of the paying school is sent its
-invoice, with the invoice attached as a PDF.
+"""The invoice email: when a charge is issued, each lead of the paying school and its finance
+contact are sent its invoice, with the invoice attached as a PDF.
 
 The email is queued in the outbox in the transaction that issues the charge, so it goes
 after the commit, once, and never for a booking that rolled back. The PDF is made when the
@@ -11,8 +11,7 @@ waits in the outbox rather than going without it.
 import logging
 
 from elp import money
-from elp.accounts.services import school_leads
-from elp.billing import invoices
+from elp.billing import invoices, school_finance
 from elp.billing.models import Charge
 from elp.extensions import db
 from elp.notifications import attachments
@@ -35,18 +34,19 @@ def subject_for(charge):
 
 
 def email_invoices(charges):
-    """Queue each charge's invoice email to the paying school's leads (sent after the commit)."""
+    """Queue each charge's invoice email to the paying school's leads and its finance
+    contact (sent after the commit)."""
     for charge in charges:
-        leads = school_leads(charge.school_id)
-        if not leads:
+        recipients = school_finance.billing_recipients(charge.school_id)
+        if not recipients:
             log.warning(
-                "Invoice %s not emailed: school %s has no lead",
+                "Invoice %s not emailed: school %s has no lead or finance contact",
                 charge.invoice_number,
                 charge.school_id,
             )
-        for lead in leads:
+        for address in recipients:
             queue_email(
-                lead.email,
+                address,
                 subject_for(charge),
                 "invoice",
                 attachment=attachments.reference(ATTACHMENT_KIND, charge.id),

@@ -15,11 +15,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from elp import money, pdf
 from elp.billing import payments
-from elp.billing.models import PAYER_NAMES, Charge, ChargeStatus
+from elp.billing import transitions as status_table
+from elp.billing.models import PAYER_NAMES, Charge
 from elp.billing.services import fee_terms_for
 from elp.errors import NotFound
 from elp.extensions import db
-from elp.timeutil import uk_today
+from elp.timeutil import UK_TIME, uk_today
 from elp.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -27,24 +28,10 @@ log = logging.getLogger(__name__)
 CHARGES_PER_PAGE = 50
 PARTNERSHIP_NAME = "Essex Learning Partnership"
 
-# How a school reads each status: a charge not yet paid is "Due", or "Overdue" after its
-# due date (see `display_status`).
-STATUS_NAMES = {
-    ChargeStatus.PENDING: "Due",
-    ChargeStatus.PAID: "Paid",
-    ChargeStatus.WAIVED: "Waived",
-    ChargeStatus.REFUNDED: "Refunded",
-    ChargeStatus.VOID: "Void",
-}
-OVERDUE = "overdue"
-STATUS_TAG_CLASSES = {
-    ChargeStatus.PENDING: "govuk-tag--yellow",
-    OVERDUE: "govuk-tag--red",
-    ChargeStatus.PAID: "govuk-tag--green",
-    ChargeStatus.WAIVED: "govuk-tag--grey",
-    ChargeStatus.REFUNDED: "govuk-tag--purple",
-    ChargeStatus.VOID: "govuk-tag--grey",
-}
+# The status words come from the charge's transitions table, the same for schools and admins.
+STATUS_NAMES = status_table.STATUS_NAMES
+STATUS_TAG_CLASSES = status_table.STATUS_TAG_CLASSES
+OVERDUE = status_table.OVERDUE
 CREDIT_NOTE_KINDS = {"void": "Voided", "waive": "Waived", "refund": "Refunded"}
 
 
@@ -54,14 +41,15 @@ CREDIT_NOTE_KINDS = {"void": "Voided", "waive": "Waived", "refund": "Refunded"}
 def school_charges(school, page=1):
     """One page of the charges the school pays, with their bookings (one query for the rows):
     those still to pay first, the soonest due first, then the rest, the newest first."""
-    to_pay_first = case((Charge.status == ChargeStatus.PENDING, 0), else_=1)
+    still_due = Charge.status.in_(status_table.STILL_DUE)
+    to_pay_first = case((still_due, 0), else_=1)
     return db.paginate(
         select(Charge)
         .where(Charge.school_id == school.id)
         .options(joinedload(Charge.booking))
         .order_by(
             to_pay_first,
-            case((Charge.status == ChargeStatus.PENDING, Charge.due_date)),
+            case((still_due, Charge.due_date)),
             Charge.invoice_date.desc(),
             Charge.id.desc(),
         ),
@@ -75,8 +63,8 @@ def amount_to_pay(school):
     """What the school owes on charges still to pay, and how much of it is overdue (pence)."""
     today = uk_today()
     rows = db.session.execute(
-        select(Charge.gross_pence, Charge.due_date).where(
-            Charge.school_id == school.id, Charge.status == ChargeStatus.PENDING
+        select(Charge.gross_pence - Charge.amount_paid_pence, Charge.due_date).where(
+            Charge.school_id == school.id, Charge.status.in_(status_table.STILL_DUE)
         )
     ).all()
     return (
@@ -96,6 +84,7 @@ def charge_for_school(charge_id, user):
             joinedload(Charge.school),
             joinedload(Charge.booking),
             selectinload(Charge.credit_notes),
+            selectinload(Charge.payments),
         ],
     )
     if charge is None or user.school_id is None or charge.school_id != user.school_id:
@@ -115,6 +104,7 @@ def school_charges_for_booking(booking, school_id):
     return db.session.scalars(
         select(Charge)
         .where(Charge.booking_id == booking.id, Charge.school_id == school_id)
+        .options(selectinload(Charge.credit_notes))
         .order_by(Charge.id)
     ).all()
 
@@ -122,18 +112,12 @@ def school_charges_for_booking(booking, school_id):
 # --- What the invoice says ----------------------------------------------------------------
 
 
-def is_overdue(charge, today=None):
-    return charge.status == ChargeStatus.PENDING and charge.due_date < (today or uk_today())
-
-
-def display_status(charge, today=None):
-    """The status key a school sees: the charge's own, or "overdue" for one past due."""
-    return OVERDUE if is_overdue(charge, today) else charge.status
+is_overdue = status_table.is_overdue
+display_status = status_table.display_status
 
 
 def status_name(charge, today=None):
-    status = display_status(charge, today)
-    return "Overdue" if status == OVERDUE else STATUS_NAMES[status]
+    return status_table.status_word(charge, today).name
 
 
 def payments_online():
@@ -163,6 +147,28 @@ def bank_details():
     return details
 
 
+def postal_address():
+    """ELP's postal address from ELP_POSTAL_ADDRESS, one line per ";" part (empty when unset)."""
+    text = current_app.config.get("POSTAL_ADDRESS") or ""
+    return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
+
+
+def supplier_context():
+    """Who the invoice or credit note is from: what a valid VAT invoice must name."""
+    return {
+        "partnership_name": PARTNERSHIP_NAME,
+        "postal_address": postal_address(),
+        "vat_number": current_app.config.get("VAT_NUMBER") or "",
+        "contact_email": current_app.config["CONTACT_EMAIL"],
+        "website": current_app.config["BASE_URL"],
+    }
+
+
+def date_of_supply(charge):
+    """When ELP supplied what it charges for: the day the booking was agreed (UK time)."""
+    return charge.booking.created_at.astimezone(UK_TIME).date()
+
+
 def invoice_context(charge):
     """Everything the invoice template shows, the same for the page and the PDF."""
     booking = charge.booking
@@ -186,14 +192,16 @@ def invoice_context(charge):
         "credit_notes": charge.credit_notes,
         "credit_note_kinds": CREDIT_NOTE_KINDS,
         "credited_pence": credited,
-        "partnership_name": PARTNERSHIP_NAME,
-        "contact_email": current_app.config["CONTACT_EMAIL"],
-        "website": current_app.config["BASE_URL"],
+        "date_of_supply": date_of_supply(charge),
+        "charges_vat": charge.vat_basis_points > 0,
+        **supplier_context(),
         "invoice_url": absolute_url("charges.show", charge_id=charge.id),
         "bank_details": bank_details(),
         "payments_online": payments_online(),
         "money": money,
         "for_pdf": False,
+        "for_admin": False,
+        "credit_note_endpoint": "charges.credit_note",
     }
 
 
@@ -204,6 +212,15 @@ STYLESHEET = Path("css") / "invoice.css"
 
 def pdf_filename(charge):
     return f"{charge.invoice_number}.pdf"
+
+
+def admin_invoice_context(charge):
+    """The invoice as the school sees it, for an ELP admin: its links lead to admin pages
+    and it offers no pay buttons."""
+    return invoice_context(charge) | {
+        "for_admin": True,
+        "credit_note_endpoint": "admin.credit_note",
+    }
 
 
 def invoice_pdf(charge):

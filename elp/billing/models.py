@@ -116,9 +116,11 @@ class BookingFeeTerms(HasFeeTerms, db.Model):
 
 class ChargeStatus(StrEnum):
     PENDING = "pending"
+    PART_PAID = "part_paid"  # some of the gross received, the rest still due
     PAID = "paid"
     WAIVED = "waived"
-    REFUNDED = "refunded"
+    PART_REFUNDED = "part_refunded"  # paid, and some of it given back
+    REFUNDED = "refunded"  # paid, and all of it given back
     VOID = "void"
 
 
@@ -141,6 +143,7 @@ class Charge(Versioned, db.Model):
             "amount_refunded_pence >= 0 AND amount_refunded_pence <= gross_pence",
             name="refunded",
         ),
+        CheckConstraint("amount_paid_pence >= 0 AND amount_paid_pence <= gross_pence", name="paid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,10 +164,15 @@ class Charge(Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    # Payment: the date the money was received, how, and the payer's or provider's reference.
+    # The paying school's purchase order number, printed on the invoice (issue 22).
+    purchase_order_number: Mapped[str | None] = mapped_column(String(50))
+
+    # Payment: the date the last money was received, how, and the payer's or provider's
+    # reference; each payment, part payments included, is a `ChargePayment`.
     paid_on: Mapped[date | None]
     paid_via: Mapped[str | None] = mapped_column(String(10))
     payment_reference: Mapped[str | None] = mapped_column(String(200))
+    amount_paid_pence: Mapped[int] = mapped_column(default=0, server_default="0")
     amount_refunded_pence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Stripe's objects for this charge, kept so a webhook finds its charge and a second
@@ -183,13 +191,72 @@ class Charge(Versioned, db.Model):
     credit_notes: Mapped[list["CreditNote"]] = relationship(
         back_populates="charge", order_by="CreditNote.id"
     )
+    payments: Mapped[list["ChargePayment"]] = relationship(
+        back_populates="charge", order_by="ChargePayment.id"
+    )
 
     @property
     def refundable_pence(self):
         """What was paid and has not been refunded yet."""
-        if self.status not in (ChargeStatus.PAID, ChargeStatus.REFUNDED):
+        if self.status not in (
+            ChargeStatus.PAID,
+            ChargeStatus.PART_REFUNDED,
+            ChargeStatus.REFUNDED,
+        ):
             return 0
-        return self.gross_pence - self.amount_refunded_pence
+        return self.amount_paid_pence - self.amount_refunded_pence
+
+    @property
+    def amount_due_pence(self):
+        """What the school still owes: the gross less what was paid, while the charge is
+        still to pay; nothing once it is paid, waived, refunded or void."""
+        if self.status not in (ChargeStatus.PENDING, ChargeStatus.PART_PAID):
+            return 0
+        return self.gross_pence - self.amount_paid_pence
+
+
+class ChargePayment(db.Model):
+    """Money received against a charge: all of its gross at once, or one part of it (an
+    offline part payment an admin records)."""
+
+    __tablename__ = "charge_payment"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charge.id"), index=True)
+    amount_pence: Mapped[int]
+    received_on: Mapped[date]
+    via: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    charge: Mapped["Charge"] = relationship(back_populates="payments")
+
+
+class SchoolFinance(db.Model):
+    """A school's finance settings, kept by its leads: the finance contact its invoices,
+    credit notes and statements also go to, whether its bookings need a purchase order
+    number, and the month its financial year starts (None: from its establishment type)."""
+
+    __tablename__ = "school_finance"
+    __table_args__ = (
+        CheckConstraint(
+            "financial_year_start_month IS NULL OR "
+            "(financial_year_start_month >= 1 AND financial_year_start_month <= 12)",
+            name="year_start",
+        ),
+    )
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), primary_key=True)
+    finance_contact_name: Mapped[str | None] = mapped_column(String(120))
+    finance_contact_email: Mapped[str | None] = mapped_column(String(254))
+    purchase_orders_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    financial_year_start_month: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    school: Mapped[School] = relationship()
 
 
 class CreditNoteKind(StrEnum):

@@ -22,6 +22,12 @@ NOT_CONFIGURED = (
 )
 
 
+PART_PAID_OFFLINE = (
+    "Part of this invoice has been paid already. Pay the rest by bank transfer using the "
+    "details on the invoice, with the invoice number as the reference."
+)
+
+
 def stripe_payments_available():
     return gateway.is_configured()
 
@@ -34,6 +40,10 @@ def _check_payable(charge):
         # The service itself marks a charge paid when Stripe confirms it: a charge it may
         # not mark paid (paid, waived, void) is not offered for payment.
         CHARGE.check(charge.status, "pay", ChargeParty.SYSTEM)
+        if charge.amount_paid_pence:
+            # Stripe takes the whole invoice; the rest of a part payment goes the way the
+            # first part went.
+            raise ActionRefused(PART_PAID_OFFLINE)
     except ActionRefused as refusal:
         log.warning(
             "Refused payment of charge %s (%s): %s",

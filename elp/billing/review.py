@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from elp import money
 from elp.accounts import services as accounts
 from elp.audit import AuditEvent
-from elp.billing.models import Charge, ChargeStatus, CreditNote
+from elp.billing import transitions as status_table
+from elp.billing.models import Charge, CreditNote
 from elp.bounds import search_text
 from elp.errors import InvalidParameter
 from elp.extensions import db
@@ -20,21 +21,9 @@ from elp.timeutil import uk_today
 
 CHARGES_PER_PAGE = 50
 NEEDS_ATTENTION = "attention"
-OVERDUE = "overdue"  # pending and past its due date
-STATUS_NAMES = {
-    ChargeStatus.PENDING: "Pending",
-    ChargeStatus.PAID: "Paid",
-    ChargeStatus.WAIVED: "Waived",
-    ChargeStatus.REFUNDED: "Refunded",
-    ChargeStatus.VOID: "Void",
-}
-STATUS_TAG_CLASSES = {
-    ChargeStatus.PENDING: "govuk-tag--yellow",
-    ChargeStatus.PAID: "govuk-tag--green",
-    ChargeStatus.WAIVED: "govuk-tag--grey",
-    ChargeStatus.REFUNDED: "govuk-tag--purple",
-    ChargeStatus.VOID: "govuk-tag--grey",
-}
+OVERDUE = status_table.OVERDUE  # still due and past its due date
+STATUS_NAMES = status_table.STATUS_NAMES
+STATUS_TAG_CLASSES = status_table.STATUS_TAG_CLASSES
 CSV_COLUMNS = (
     "Invoice number",
     "Invoice date",
@@ -42,9 +31,12 @@ CSV_COLUMNS = (
     "School URN",
     "School name",
     "Booking",
+    "Purchase order number",
     "Net",
     "VAT",
     "Gross",
+    "Paid",
+    "Refunded",
     "Status",
     "Paid date",
     "Payment reference",
@@ -158,8 +150,11 @@ class ChargeFilter:
 
 
 def overdue(today=None):
-    """SQL conditions: the charge is pending and its due date has passed (UK time)."""
-    return (Charge.status == ChargeStatus.PENDING, Charge.due_date < (today or uk_today()))
+    """SQL conditions: the charge is still due and its due date has passed (UK time)."""
+    return (
+        Charge.status.in_(status_table.STILL_DUE),
+        Charge.due_date < (today or uk_today()),
+    )
 
 
 @dataclass
@@ -260,10 +255,13 @@ def charges_csv(charges):
                 charge.school.urn,
                 _cell(charge.school.name),
                 _cell(booking_label(charge.booking)),
+                _cell(charge.purchase_order_number),
                 money.format_plain_pounds(charge.net_pence),
                 money.format_plain_pounds(charge.vat_pence),
                 money.format_plain_pounds(charge.gross_pence),
-                STATUS_NAMES[charge.status],
+                money.format_plain_pounds(charge.amount_paid_pence),
+                money.format_plain_pounds(charge.amount_refunded_pence),
+                status_table.status_word(charge).name,
                 charge.paid_on.isoformat() if charge.paid_on else "",
                 _cell(charge.payment_reference),
                 "; ".join(note.number for note in charge.credit_notes),

@@ -4,7 +4,7 @@ audit event and, where money is given back or not asked for, a credit note.
 
 These are the services the payment pages and the payment provider's webhook call:
 
-- `mark_paid(charge, via, reference, paid_on=None, actor=None)`
+- `mark_paid(charge, via, reference, paid_on=None, actor=None, amount_pence=None)`
 - `refund(charge, amount_pence, reason, actor=None, reference=None)`
 - `waive(charge, reason, actor)`
 - `flag_for_attention(charge, reason)` — e.g. a payment whose amount did not match
@@ -20,30 +20,32 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from elp import audit, money
-from elp.billing import formula, numbering, payments
+from elp.billing import crediting, formula, numbering, payments
 from elp.billing.fee_policy import (  # noqa: F401 (the services' names for the fee policy)
     create_policy_version,
+    missing_vat_details,
     policy_in_force,
     policy_versions,
     terms_in_force,
+    vat_charged_without_vat_details,
 )
 from elp.billing.models import (
     DEFAULT_TERMS,
     TERMS_FIELDS,
     BookingFeeTerms,
     Charge,
+    ChargePayment,
     ChargeStatus,
-    CreditNote,
     CreditNoteKind,
     DocumentKind,
     PaidVia,
 )
-from elp.billing.quotes import (  # noqa: F401 (the charge on terms not yet agreed)
-    Quote,
-    amount_words,
-    charge_words,
-    quote,
-    rule_words,
+from elp.billing.quotes import Quote, amount_words, charge_words, quote, rule_words  # noqa: F401
+from elp.billing.school_finance import (  # noqa: F401 (services of the school's finances)
+    clean_purchase_order_number,
+    give_purchase_order_number,
+    purchase_order_given_at_booking,
+    purchase_orders_required,
 )
 from elp.billing.transitions import CHARGE, ChargeParty
 from elp.errors import ActionRefused, InvalidInput, NotFound
@@ -145,6 +147,12 @@ def booking_cancelled(booking, actor, reason="The booking was cancelled before d
                 charge,
                 f"{reason} and the fee policy voids its charge, but it had been paid: refund it.",
             )
+        elif charge.status == ChargeStatus.PART_PAID:
+            flag_for_attention(
+                charge,
+                f"{reason} and the fee policy voids its charge, but part of it had been paid: "
+                "waive the rest and refund what was paid.",
+            )
 
 
 # --- Finding a charge ---------------------------------------------------------------------
@@ -174,13 +182,30 @@ def check_allowed(charge, action, actor):
         _refuse(refusal, charge)
 
 
-def mark_paid(charge, via, reference, paid_on=None, actor=None):
-    """Record that the charge's gross was received on `paid_on` (today by default), `via`
-    "offline" (an admin records it) or "stripe" (the provider confirmed it), with the
-    payer's or provider's reference."""
+def mark_paid(charge, via, reference, paid_on=None, actor=None, amount_pence=None):
+    """Record money received on `paid_on` (today by default), `via` "offline" (an admin
+    records it) or "stripe" (the provider confirmed it), with the payer's or provider's
+    reference: `amount_pence` of it, or all that is still due when None. Less than is due
+    is a part payment, which leaves the rest due ("Part paid")."""
     check_allowed(charge, "pay", actor)
     if via not in set(PaidVia):
         _refuse(ActionRefused(f"‘{via}’ is not a way of paying a charge."), charge)
+    due = charge.amount_due_pence
+    if amount_pence is None:
+        amount_pence = due
+    elif isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        _refuse(InvalidInput("amount", "Enter the amount received, like 120.50"), charge)
+    if amount_pence <= 0:
+        _refuse(InvalidInput("amount", "The amount received must be more than £0"), charge)
+    if amount_pence > due:
+        _refuse(
+            InvalidInput(
+                "amount",
+                f"The amount received must be {money.format_invoice_amount(due)} or less: "
+                "that is what is still due on this invoice",
+            ),
+            charge,
+        )
     reference = (reference or "").strip()
     if not reference:
         _refuse(InvalidInput("reference", "Enter the payment reference"), charge)
@@ -204,31 +229,45 @@ def mark_paid(charge, via, reference, paid_on=None, actor=None):
             ),
             charge,
         )
+    action = "pay" if amount_pence == due else "pay_part"
+    check_allowed(charge, action, actor)
     charge.paid_on = paid_on
     charge.paid_via = str(via)
     charge.payment_reference = reference
+    charge.amount_paid_pence += amount_pence
+    db.session.add(
+        ChargePayment(
+            charge=charge,
+            amount_pence=amount_pence,
+            received_on=paid_on,
+            via=str(via),
+            reference=reference,
+            created_by_id=getattr(actor, "id", None),
+        )
+    )
     CHARGE.apply(
         charge,
-        "pay",
+        action,
         party_of(actor),
         actor,
         invoice_number=charge.invoice_number,
         via=str(via),
         reference=reference,
         paid_on=paid_on.isoformat(),
+        amount_pence=amount_pence,
+        amount_paid_pence=charge.amount_paid_pence,
         gross_pence=charge.gross_pence,
     )
     return charge
 
 
 def waive(charge, reason, actor):
-    """An ELP admin waives a charge not yet paid, saying why: nothing is owed, and a credit
-    note cancels the invoice."""
+    """An ELP admin waives what is still due on a charge, saying why: nothing more is owed,
+    and a credit note cancels the invoice (or, after a part payment, the rest of it)."""
     check_allowed(charge, "waive", actor)
     reason = _required_reason(reason, charge, "Enter the reason for waiving the charge")
-    note = _credit_note(
-        charge, CreditNoteKind.WAIVE, charge.net_pence, charge.vat_pence, reason, actor
-    )
+    net, vat = crediting.split_gross(charge, charge.amount_due_pence)
+    note = crediting.credit_note(charge, CreditNoteKind.WAIVE, net, vat, reason, actor)
     CHARGE.apply(
         charge,
         "waive",
@@ -239,6 +278,7 @@ def waive(charge, reason, actor):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
+    crediting.send_credit_note(note)
     return note
 
 
@@ -249,7 +289,7 @@ def void(charge, reason, actor=None):
         transition = CHARGE.check(charge.status, "void", ChargeParty.SYSTEM)
     except ActionRefused as refusal:
         _refuse(refusal, charge)
-    note = _credit_note(
+    note = crediting.credit_note(
         charge, CreditNoteKind.VOID, charge.net_pence, charge.vat_pence, reason, actor
     )
     CHARGE.apply(
@@ -262,6 +302,7 @@ def void(charge, reason, actor=None):
         credit_note=note.number,
         gross_pence=note.gross_pence,
     )
+    crediting.send_credit_note(note)
     return note
 
 
@@ -271,11 +312,11 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
     webhook records one made there (actor None)."""
     check_allowed(charge, "refund", actor)
     reason = _required_reason(reason, charge, "Enter the reason for the refund")
-    if not isinstance(amount_pence, int) or amount_pence <= 0:
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence <= 0:
         _refuse(InvalidInput("amount", "Enter an amount to refund of more than £0"), charge)
     left = charge.refundable_pence
     if amount_pence > left:
-        paid = money.format_invoice_amount(charge.gross_pence)
+        paid = money.format_invoice_amount(charge.amount_paid_pence)
         _refuse(
             InvalidInput(
                 "amount",
@@ -293,12 +334,15 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
     if actor is not None and charge.paid_via == PaidVia.STRIPE:
         # Paid through Stripe: the money goes back there first (decision 15).
         reference = payments.refund_through_stripe(charge, amount_pence, reason)
-    vat = _vat_in_refund(charge, amount_pence)
-    note = _credit_note(charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor)
+    action = "refund" if amount_pence == left else "refund_part"
+    vat = crediting.vat_in_refund(charge, amount_pence)
+    note = crediting.credit_note(
+        charge, CreditNoteKind.REFUND, amount_pence - vat, vat, reason, actor
+    )
     charge.amount_refunded_pence += amount_pence
     CHARGE.apply(
         charge,
-        "refund",
+        action,
         party_of(actor),
         actor,
         reason=reason,
@@ -308,21 +352,8 @@ def refund(charge, amount_pence, reason, actor=None, reference=None):
         amount_refunded_pence=charge.amount_refunded_pence,
         reference=(reference or "").strip() or None,
     )
+    crediting.send_credit_note(note)
     return note
-
-
-def _vat_in_refund(charge, amount_pence):
-    """The VAT part of a refund: the VAT not yet credited when it refunds everything left,
-    otherwise the invoice's proportion of VAT, rounded half-up."""
-    vat_credited = sum(
-        note.vat_pence for note in charge.credit_notes if note.kind == CreditNoteKind.REFUND
-    )
-    if amount_pence == charge.refundable_pence:
-        return charge.vat_pence - vat_credited
-    if charge.gross_pence == 0:
-        return 0
-    share = money.round_half_up(amount_pence * charge.vat_pence, charge.gross_pence)
-    return min(share, charge.vat_pence - vat_credited)
 
 
 def flag_for_attention(charge, reason, actor=None):
@@ -365,23 +396,6 @@ def _required_reason(reason, charge, missing):
             charge,
         )
     return reason
-
-
-def _credit_note(charge, kind, net_pence, vat_pence, reason, actor):
-    today = uk_today()
-    note = CreditNote(
-        number=numbering.issue_number(DocumentKind.CREDIT_NOTE, today),
-        charge=charge,
-        kind=str(kind),
-        issued_on=today,
-        net_pence=net_pence,
-        vat_pence=vat_pence,
-        gross_pence=net_pence + vat_pence,
-        reason=reason,
-        created_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(note)
-    return note
 
 
 # What waits on a school or on ELP admins, for their home pages (`billing.waiting`).

@@ -242,7 +242,11 @@ def charge_refunded(stripe_charge, event):
             return charge, outcome
     elif charge.stripe_payment_intent_id != payment_intent:
         return charge, NOTHING_TO_DO  # a refund of a payment this charge did not keep
-    if charge.status not in (ChargeStatus.PAID, ChargeStatus.REFUNDED):
+    if charge.status not in (
+        ChargeStatus.PAID,
+        ChargeStatus.PART_REFUNDED,
+        ChargeStatus.REFUNDED,
+    ):
         return charge, NOTHING_TO_DO
     more = field(stripe_charge, "amount_refunded") - charge.amount_refunded_pence
     if more <= 0:

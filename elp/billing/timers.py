@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from elp import money
-from elp.billing.models import Charge, ChargeStatus
+from elp.billing.models import Charge
+from elp.billing.transitions import STILL_DUE
 from elp.extensions import db
 from elp.notifications.in_app import claim_reminder, notify
 from elp.timeutil import UK_TIME, format_date
@@ -29,7 +30,7 @@ def send_charge_reminders(now):
     due_soon = db.session.scalars(
         select(Charge.id)
         .where(
-            Charge.status == ChargeStatus.PENDING,
+            Charge.status.in_(STILL_DUE),
             Charge.due_date >= today,
             Charge.due_date <= today + DUE_NOTICE,
         )
@@ -37,7 +38,7 @@ def send_charge_reminders(now):
     ).all()
     overdue = db.session.scalars(
         select(Charge.id)
-        .where(Charge.status == ChargeStatus.PENDING, Charge.due_date < today)
+        .where(Charge.status.in_(STILL_DUE), Charge.due_date < today)
         .order_by(Charge.id)
     ).all()
     return sum(_remind(charge_id, "charge_due_reminder", now) for charge_id in due_soon) + sum(
@@ -48,11 +49,11 @@ def send_charge_reminders(now):
 def _remind(charge_id, kind, now):
     with unit_of_work():
         charge = db.session.get(Charge, charge_id, options=[joinedload(Charge.booking)])
-        if charge.status != ChargeStatus.PENDING or not claim_reminder(
+        if charge.status not in STILL_DUE or not claim_reminder(
             kind, f"charge:{charge_id}", now
         ):
             return False
-        amount = money.format_pence(charge.gross_pence, whole_pounds_short=False)
+        amount = money.format_pence(charge.amount_due_pence, whole_pounds_short=False)
         title = charge.booking.offer_title
         if kind == "charge_due_reminder":
             text = (

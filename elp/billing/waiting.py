@@ -5,7 +5,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from elp import money
-from elp.billing.models import Charge, ChargeStatus
+from elp.billing.models import Charge
+from elp.billing.transitions import STILL_DUE
 from elp.extensions import db
 from elp.timeutil import uk_today
 from elp.urls import path_for
@@ -15,7 +16,7 @@ ROWS_MAX = 50
 
 
 def _to_pay(school_id):
-    return Charge.school_id == school_id, Charge.status == ChargeStatus.PENDING
+    return Charge.school_id == school_id, Charge.status.in_(STILL_DUE)
 
 
 def charges_waiting_count():
@@ -42,12 +43,12 @@ def _item(charge, today):
     overdue = charge.due_date < today
     return Waiting(
         CHARGES,
-        f"Pay {money.format_pence(charge.gross_pence)} for ‘{charge.booking.offer_title}’ "
+        f"Pay {money.format_pence(charge.amount_due_pence)} for ‘{charge.booking.offer_title}’ "
         f"(invoice {charge.invoice_number})",
         path_for("charges.show", charge_id=charge.id),
         charge.due_date,
         "Was due by" if overdue else "Due by",
-        amount_pence=charge.gross_pence,
+        amount_pence=charge.amount_due_pence,
         tag="Overdue" if overdue else None,
     )
 
@@ -65,8 +66,8 @@ def overdue_charges(today=None):
     """(how many charges are overdue, their gross pence) across every school."""
     today = today or uk_today()
     count, gross = db.session.execute(
-        select(func.count(Charge.id), func.coalesce(func.sum(Charge.gross_pence), 0)).where(
-            Charge.status == ChargeStatus.PENDING, Charge.due_date < today
+        select(func.count(Charge.id), func.coalesce(func.sum(Charge.gross_pence - Charge.amount_paid_pence), 0)).where(
+            Charge.status.in_(STILL_DUE), Charge.due_date < today
         )
     ).one()
     return count, int(gross)

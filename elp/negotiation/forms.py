@@ -209,6 +209,12 @@ class AcceptForm(ServiceCheckedForm):
     main_field = "proposal_id"
     # The proposal checked: one superseded while the page was open is refused, not booked.
     proposal_id = HiddenField()
+    # Asked only of a school that needs one and pays a share (issue 22 part 1).
+    purchase_order_number = StringField(
+        "Purchase order number",
+        widget=GovTextInput(),
+        description="Printed on your school’s invoice, so your finance system can match it",
+    )
 
     @classmethod
     def for_proposal(cls, proposal_id):

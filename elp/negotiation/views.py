@@ -155,17 +155,22 @@ def accept(request_id):
     was open, or a request no longer open, is refused with a link to the request."""
     support_request = services.request_for_user(request_id, current_user)
     form = AcceptForm.for_proposal(whole_number(request.args.get("proposal"), MAX_ID))
-    if form.validate_on_submit():
-        with unit_of_work():
-            booking = services.accept(support_request, form.checked_proposal_id, current_user)
-        flash("You accepted the proposal: the booking is confirmed", "success")
-        return redirect(url_for("bookings.show", booking_id=booking.id))
-    proposal = services.proposal_to_accept(
-        support_request, form.checked_proposal_id, current_user
-    )
-    form.proposal_id.data = str(proposal.id)
+    proposal = services.proposal_to_accept(support_request, form.checked_proposal_id, current_user)
     party = services.party_for(support_request, current_user)
     found = billing.quote(proposal.total_pence)
+    purchase_order_asked = bool(found.share_of(party)) and billing.purchase_orders_required(
+        current_user.school_id
+    )
+    if form.validate_on_submit() and _purchase_order_ok(form, purchase_order_asked):
+        with unit_of_work():
+            booking = services.accept(support_request, form.checked_proposal_id, current_user)
+            if purchase_order_asked:
+                billing.purchase_order_given_at_booking(
+                    booking, form.purchase_order_number.data, current_user
+                )
+        flash("You accepted the proposal: the booking is confirmed", "success")
+        return redirect(url_for("bookings.show", booking_id=booking.id))
+    form.proposal_id.data = str(proposal.id)
     return render_template(
         "negotiation/accept.html",
         form=form,
@@ -175,7 +180,21 @@ def accept(request_id):
         quote=found,
         charge=billing.charge_words(found, _payer_names(support_request, party)),
         own_share=found.share_of(party),
+        purchase_order_asked=purchase_order_asked,
     )
+
+
+def _purchase_order_ok(form, asked):
+    """The purchase order number a school that needs one gave, checked before booking."""
+    if not asked:
+        return True
+    try:
+        if billing.clean_purchase_order_number(form.purchase_order_number.data) is None:
+            raise InvalidInput("purchase_order_number", "Enter your school’s purchase order number")
+    except InvalidInput as problem:
+        form.purchase_order_number.errors = [*form.purchase_order_number.errors, problem.message]
+        return False
+    return True
 
 
 def _payer_names(support_request, party):

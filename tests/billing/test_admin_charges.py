@@ -98,7 +98,8 @@ def test_the_csv_has_the_columns_a_finance_team_needs(billing, admin):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == [
         "Invoice number", "Invoice date", "Due date", "School URN", "School name", "Booking",
-        "Net", "VAT", "Gross", "Status", "Paid date", "Payment reference", "Credit note",
+        "Purchase order number", "Net", "VAT", "Gross", "Paid", "Refunded", "Status",
+        "Paid date", "Payment reference", "Credit note",
     ]  # fmt: skip
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
@@ -131,6 +132,7 @@ def test_an_admin_records_an_offline_payment(billing, admin):
     response = admin.post(
         f"/admin/charges/{charge.id}/record-payment",
         data={
+            "amount": "52.50",
             "paid_on": [str(today.day), str(today.month), str(today.year)],
             "reference": "BACS KINGSWOOD 1",
         },
@@ -149,7 +151,11 @@ def test_the_history_names_who_did_each_thing_or_else_the_service(billing, admin
     today = uk_today()
     admin.post(
         f"/admin/charges/{charge.id}/record-payment",
-        data={"paid_on": [str(today.day), str(today.month), str(today.year)], "reference": "R1"},
+        data={
+            "amount": "52.50",
+            "paid_on": [str(today.day), str(today.month), str(today.year)],
+            "reference": "R1",
+        },
     )
 
     html = page(admin.get(f"/admin/charges/{charge.id}"))
@@ -168,6 +174,7 @@ def test_a_payment_dated_tomorrow_is_refused_and_keeps_what_was_typed(billing, a
         admin.post(
             f"/admin/charges/{charge.id}/record-payment",
             data={
+                "amount": "52.50",
                 "paid_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
                 "reference": "BACS 77",
             },

@@ -8,23 +8,34 @@ from sqlalchemy import select
 
 from elp.audit import AuditEvent
 from elp.billing import services
-from elp.billing.transitions import CHARGE
+from elp.billing.transitions import CHARGE, STATUS_WORDS, admin_buttons
 from elp.errors import ActionRefused
 from elp.extensions import db as _db
 
-STATES = ("pending", "paid", "waived", "refunded", "void")
-ACTIONS = ("pay", "waive", "refund", "void")
+STATES = ("pending", "part_paid", "paid", "waived", "part_refunded", "refunded", "void")
+ACTIONS = ("pay", "pay_part", "waive", "refund", "refund_part", "void")
 PARTIES = ("admin", "system", "school")
 
 # Written out by hand from PRODUCT.md 3.7, 3.8 and issue 9, so the table is checked, not copied.
+# Issue 22 added part payments ("Part paid": only an admin records one) and partial refunds
+# ("Part refunded": a second refund takes up to what is left).
 ALLOWED = {
     ("pending", "pay", "admin"): "paid",
     ("pending", "pay", "system"): "paid",
+    ("part_paid", "pay", "admin"): "paid",
+    ("part_paid", "pay", "system"): "paid",
+    ("pending", "pay_part", "admin"): "part_paid",
+    ("part_paid", "pay_part", "admin"): "part_paid",
     ("pending", "waive", "admin"): "waived",
+    ("part_paid", "waive", "admin"): "waived",
     ("paid", "refund", "admin"): "refunded",
     ("paid", "refund", "system"): "refunded",
-    ("refunded", "refund", "admin"): "refunded",  # a second partial refund
-    ("refunded", "refund", "system"): "refunded",
+    ("part_refunded", "refund", "admin"): "refunded",
+    ("part_refunded", "refund", "system"): "refunded",
+    ("paid", "refund_part", "admin"): "part_refunded",
+    ("paid", "refund_part", "system"): "part_refunded",
+    ("part_refunded", "refund_part", "admin"): "part_refunded",
+    ("part_refunded", "refund_part", "system"): "part_refunded",
     ("pending", "void", "system"): "void",
 }
 EVERY_CASE = list(itertools.product(STATES, ACTIONS, PARTIES))
@@ -75,7 +86,21 @@ def test_paying_a_paid_or_void_charge_says_why_not():
 
 
 def test_the_admin_buttons_come_from_the_table():
-    labels = [t.label for t in CHARGE.actions_for("pending", "admin")]
-    assert labels == ["Record offline payment", "Waive"]
-    assert [t.label for t in CHARGE.actions_for("paid", "admin")] == ["Refund"]
+    assert [t.label for t in admin_buttons("pending")] == ["Record offline payment", "Waive"]
+    assert [t.label for t in admin_buttons("part_paid")] == ["Record offline payment", "Waive"]
+    assert [t.label for t in admin_buttons("paid")] == ["Refund"]
+    assert [t.label for t in admin_buttons("part_refunded")] == ["Refund"]
+    assert admin_buttons("refunded") == admin_buttons("void") == []
+
+
+def test_a_part_paid_charge_is_refused_in_words():
+    with pytest.raises(ActionRefused, match="^A part paid charge cannot be refunded. It is part"):
+        CHARGE.check("part_paid", "refund", "admin")
+
+
+def test_every_state_has_one_name_for_school_and_admin():
+    assert set(STATUS_WORDS) == set(STATES)
+    assert [STATUS_WORDS[state].name for state in STATES] == [
+        "Due", "Part paid", "Paid", "Waived", "Part refunded", "Refunded", "Void",
+    ]  # fmt: skip
     assert CHARGE.actions_for("void", "admin") == []

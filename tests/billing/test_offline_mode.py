@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from elp import money
 from elp.billing.models import Charge
 from elp.extensions import db as _db
 from elp.timeutil import format_date, uk_today
@@ -85,6 +86,7 @@ def test_a_charge_is_invoiced_paid_offline_and_recorded_without_stripe(
     recorded = login_as(billing.admin).post(
         f"/admin/charges/{charge.id}/record-payment",
         data={
+            "amount": money.format_plain_pounds(charge.gross_pence),
             "paid_on": [str(today.day), str(today.month), str(today.year)],
             "reference": f"BACS {charge.invoice_number}",
         },

@@ -236,7 +236,7 @@ def test_an_admin_refund_of_a_stripe_payment_is_made_in_stripe_first(billing, ch
         },
     }
     assert (charge.status, charge.amount_refunded_pence, note.gross_pence) == (
-        "refunded",
+        "part_refunded",
         2_000,
         2_000,
     )

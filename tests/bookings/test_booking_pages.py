@@ -135,10 +135,14 @@ def test_cancelling_shows_the_reason_on_the_booking_and_tells_the_other_school(
     assert "The booking is cancelled and the other school has been told why" in page
     assert "Cancelled by Kingswood Meadow Primary" in page
     assert "Our expert is ill.<br>We are sorry." in page
-    assert sorted(message["To"] for message in sent_emails) == sorted(
+    # The voided invoice's credit note goes to the paying school's leads (issue 22 part 4).
+    credit_notes = [m for m in sent_emails if m["Subject"].startswith("Credit note CN-")]
+    assert [message["To"] for message in credit_notes] == [parties.seeking_lead.email]
+    told = [message for message in sent_emails if message not in credit_notes]
+    assert sorted(message["To"] for message in told) == sorted(
         [parties.seeking_lead.email, parties.seeking_member.email]
     )
-    assert {message["Subject"] for message in sent_emails} == {
+    assert {message["Subject"] for message in told} == {
         "Kingswood Meadow Primary cancelled the booking for ‘Phonics catch-up’"
     }
 

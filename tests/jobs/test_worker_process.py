@@ -131,11 +131,15 @@ def test_a_worker_killed_while_sending_leaves_a_run_that_is_retried(app, db, tmp
     silent = socket.socket()  # a mail server that takes the connection and never answers
     silent.bind(("127.0.0.1", 0))
     silent.listen(5)
-    _db.session.add(OutboxEmail(to="jo@school.example", subject="Your booking", body="Hello"))
+    email = OutboxEmail(
+        to="jo@school.example", subject="Your booking", body="Hello",
+        message_id="<booking@elp-exchange.example>", retry_until=utcnow() + timedelta(hours=48),
+    )  # fmt: skip
+    _db.session.add(email)
     _db.session.commit()
     from elp.notifications.services import delivery_job
 
-    delivery_job()
+    delivery_job([email.id])
     worker = _start(app, tmp_path, f"sqlite:///{path}", ELP_MAIL_SERVER="127.0.0.1",
                     ELP_MAIL_PORT=str(silent.getsockname()[1]))  # fmt: skip
     try:

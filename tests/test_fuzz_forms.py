@@ -13,6 +13,7 @@ A refused post (a 4xx, or the page again with its error summary) must leave ever
 was, row for row. A post that is accepted may store what it stores.
 """
 
+import io
 import re
 from html.parser import HTMLParser
 
@@ -80,6 +81,16 @@ hostile_text = st.one_of(
     st.text(max_size=300),
     st.integers().map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+# A file where text is expected, or where a file is (an upload's bytes, even NUL or not UTF-8).
+uploads = st.builds(
+    lambda content, name: (io.BytesIO(content), name),
+    st.one_of(
+        st.binary(max_size=2_000), st.sampled_from([b"\x00" * 100, "é,ü\n".encode("latin-1")])
+    ),
+    st.sampled_from(["file.csv", "", "../../x.pdf", "a\x00.csv"]),
 )
 
 
@@ -240,7 +251,7 @@ def _post_data(fields):
 
     def value(name):
         kept = fields.get(name)
-        choices = [hostile_text, st.lists(hostile_text, min_size=2, max_size=3)]
+        choices = [hostile_text, st.lists(hostile_text, min_size=2, max_size=3), uploads]
         if kept is not None:
             choices.insert(0, st.just(kept))
         return st.one_of(*choices)

@@ -33,8 +33,9 @@ minute (the `X-RateLimit-*` headers say how many are left); past it the API answ
 10000, or an unknown `sort` is refused with a 400 that names the parameter and what it accepts.
 Values are taken exactly as the parameters below describe them (no spaces around them). An
 empty parameter is the same as leaving it out: an empty filter means any value, an empty `sort`
-is `relevance` and an empty `page` is 1. Parameters the API does not know are ignored. The words in `q` are never an error: search
-syntax the engine cannot read is searched as plain words.
+is `relevance` and an empty `page` is 1. Parameters the API does not know are ignored. The
+words in `q` are never an error: search syntax the engine cannot read is searched as plain
+words. (A NUL character is refused in any parameter of any request, with a 400 that says so.)
 
 **Notices.** When the API had to change what was asked — for example `sort=distance` from an
 API token, which has no school to measure from, is sorted by relevance instead — it says so in
@@ -141,8 +142,9 @@ def _search_parameters(category_names):
     return [
         _parameter(
             "q",
-            "Words to search for, e.g. `phonics KS1` or `autism outreach`; empty finds all.",
-            {"type": "string"},
+            "Words to search for, e.g. `phonics KS1` or `autism outreach`; empty finds all. Any "
+            "text but the NUL character, which no parameter anywhere may hold (a 400).",
+            {"type": "string", "pattern": "^[^\\u0000]*$"},
         ),
         _parameter(
             "category", "Offers in this category; empty means any.", _filter(category_names)

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from elp import config as config_module
+from elp import form_data
 from elp.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ def create_app(config=None):
     import elp.models  # noqa: F401  (every table is known before anything uses the database)
 
     _bind_extensions(app)
+    form_data.install()
     _register_blueprints(app)
 
     from elp import errors, security, templating

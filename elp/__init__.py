@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from elp import config as config_module
+from elp import form_data
 from elp.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def create_app(config=None):
     # id and is timed; its after-request hooks run last, on the final response.
     operations.init_app(app)
     _bind_extensions(app)
+    form_data.install()
     _register_blueprints(app)
 
     from elp import errors, security, templating

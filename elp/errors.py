@@ -1,7 +1,8 @@
 """Error pages in the site's own layout, and the one domain error services raise."""
 
-from flask import jsonify, render_template, request, url_for
+from flask import jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import MethodNotAllowed
 
 
 class ActionRefused(Exception):
@@ -107,9 +108,18 @@ def _render(status, message=None, link=None):
     return page, status
 
 
+def _method_not_allowed(error):
+    """A 405 says which methods the address does take, in `Allow` (RFC 9110 requires it)."""
+    response = make_response(_render(405))
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
 def register(app):
     for status in ERROR_TITLES:
         app.register_error_handler(status, lambda error, status=status: _render(status))
+    app.register_error_handler(405, _method_not_allowed)
 
     @app.errorhandler(ActionRefused)
     def action_refused(error):

@@ -3,11 +3,12 @@ baseline every page gets."""
 
 import hmac
 
-from flask import abort, request, session
+from flask import request, session
 from flask_login import login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elp.accounts import sessions
+from elp.errors import InvalidParameter
 from elp.extensions import login_manager
 from elp.unit_of_work import unit_of_work
 
@@ -90,6 +91,11 @@ def _set_headers(response):
     return response
 
 
+NUL_REFUSED = (
+    "The request held a NUL character, which no text may contain: remove it and try again."
+)
+
+
 def _refuse_null_characters():
     """Refuse a request whose query or form holds a NUL character, with a 400.
 
@@ -98,7 +104,7 @@ def _refuse_null_characters():
     """
     for values in (request.args, request.form):
         if any("\x00" in value for _, value in values.items(multi=True)):
-            abort(400)
+            raise InvalidParameter(NUL_REFUSED)
 
 
 def register(app):

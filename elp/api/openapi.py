@@ -6,10 +6,17 @@ the database when the document is served, because ELP admins may add categories.
 """
 
 from elp.accounts.services import DISTRICT_NAMES
+from elp.bounds import MAX_PAGE
+from elp.money import MAX_POUNDS
 from elp.offers.services import DELIVERY_MODES, PHASES, UNITS
 
 API_VERSION = "1.0.0"
 FACET_NAMES = ("category", "phase", "district", "mode")
+# What max_price takes, exactly: whole pounds or pounds and pence, below MAX_POUNDS (so at most
+# 9999999.99), or nothing at all. The API checks the value against this very pattern.
+MAX_PRICE_PATTERN = rf"^([0-9]{{1,{len(str(MAX_POUNDS - 1))}}}(\.[0-9]{{1,2}})?)?$"
+# What page takes: a whole number from 1 to MAX_PAGE written without leading zeros, or nothing.
+PAGE_PATTERN = rf"^([1-9][0-9]{{0,{len(str(MAX_PAGE)) - 2}}}|{MAX_PAGE})?$"
 
 DESCRIPTION = """\
 Search the published offers of expertise that Essex schools share through ELP Exchange.
@@ -24,8 +31,11 @@ minute (the `X-RateLimit-*` headers say how many are left); past it the API answ
 **Errors** are always JSON: `{"error": "<a clear message>"}`. An unknown filter value, a
 `max_price` that is not an amount in pounds, a `page` that is not a whole number from 1 to
 10000, or an unknown `sort` is refused with a 400 that names the parameter and what it accepts.
-Parameters the API does not know are ignored. The words in `q` are never an error: search
-syntax the engine cannot read is searched as plain words.
+Values are taken exactly as the parameters below describe them (no spaces around them). An
+empty parameter is the same as leaving it out: an empty filter means any value, an empty `sort`
+is `relevance` and an empty `page` is 1. Parameters the API does not know are ignored. The
+words in `q` are never an error: search syntax the engine cannot read is searched as plain
+words. (A NUL character is refused in any parameter of any request, with a 400 that says so.)
 
 **Notices.** When the API had to change what was asked — for example `sort=distance` from an
 API token, which has no school to measure from, is sorted by relevance instead — it says so in
@@ -132,38 +142,46 @@ def _search_parameters(category_names):
     return [
         _parameter(
             "q",
-            "Words to search for, e.g. `phonics KS1` or `autism outreach`; empty finds all.",
-            {"type": "string"},
+            "Words to search for, e.g. `phonics KS1` or `autism outreach`; empty finds all. Any "
+            "text but the NUL character, which no parameter anywhere may hold (a 400).",
+            {"type": "string", "pattern": "^[^\\u0000]*$"},
         ),
-        _parameter("category", "Offers in this category.", _names(category_names)),
-        _parameter("phase", "Offers for this phase of education.", _names(PHASES)),
+        _parameter(
+            "category", "Offers in this category; empty means any.", _filter(category_names)
+        ),
+        _parameter(
+            "phase", "Offers for this phase of education; empty means any.", _filter(PHASES)
+        ),
         _parameter(
             "district",
-            "Offers that serve this Essex district, including offers that serve all of Essex.",
-            _names(DISTRICT_NAMES),
+            "Offers that serve this Essex district, including offers that serve all of Essex; "
+            "empty means any.",
+            _filter(DISTRICT_NAMES),
         ),
         _parameter(
             "mode",
-            "Offers delivered this way (the offers CSV's delivery-mode tokens).",
-            _names(DELIVERY_MODES),
+            "Offers delivered this way (the offers CSV's delivery-mode tokens); empty means any.",
+            _filter(DELIVERY_MODES),
         ),
         _parameter(
             "max_price",
-            "Highest price per unit, in pounds (`350` or `350.00`). Offers with a price on "
-            "request have no price, so they are left out when this is given.",
-            {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["350", "350.00"]},
+            "Highest price per unit, in pounds (`350` or `350.00`), below "
+            f"£{MAX_POUNDS:,} (so at most `{MAX_POUNDS - 1}.99`); empty means any price. Offers "
+            "with a price on request have no price, so they are left out when this is given.",
+            {"type": "string", "pattern": MAX_PRICE_PATTERN, "examples": ["350", "350.00"]},
         ),
         _parameter(
             "sort",
             "`relevance` (best match first), `price` (lowest first), `newest`, or `distance` "
             "(nearest to the signed-in user's school first; an API token has no school, so "
-            "`distance` is sorted by relevance with an `ELP-Notice` header).",
-            {**_names(("relevance", "price", "newest", "distance")), "default": "relevance"},
+            "`distance` is sorted by relevance with an `ELP-Notice` header); empty means "
+            "`relevance`.",
+            {**_filter(("relevance", "price", "newest", "distance")), "default": "relevance"},
         ),
         _parameter(
             "page",
-            "Page of results, 20 to a page.",
-            {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+            f"Page of results, 20 to a page: a whole number from 1 to {MAX_PAGE}; empty means 1.",
+            {"type": "string", "pattern": PAGE_PATTERN, "default": "1", "examples": ["1", "2"]},
         ),
     ]
 
@@ -180,6 +198,11 @@ def _parameter(name, description, schema):
 
 def _names(names):
     return {"type": "string", "enum": list(names)}
+
+
+def _filter(names):
+    """A parameter that takes one of these names, or nothing (which means any)."""
+    return {"type": "string", "enum": [*names, ""]}
 
 
 def _rate_limit_headers():

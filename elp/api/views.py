@@ -4,17 +4,26 @@ Decisions (docs/api.md): invalid parameter values are refused with a 400, never 
 a bearer token in the Authorization header wins over a session cookie; every error is JSON.
 """
 
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
+from elp.accounts.services import DISTRICT_NAMES
 from elp.api import services
-from elp.api.openapi import FACET_NAMES, openapi_document
-from elp.bounds import MAX_PAGE, whole_number
+from elp.api.openapi import FACET_NAMES, MAX_PRICE_PATTERN, PAGE_PATTERN, openapi_document
+from elp.bounds import MAX_PAGE
 from elp.extensions import limiter
-from elp.offers.services import category_names
-from elp.search.services import SearchRequest, log_search, read_search_parameters, search_offers
+from elp.offers.services import DELIVERY_MODES, PHASES, category_names
+from elp.search.services import (
+    SORTS,
+    BadParameter,
+    SearchRequest,
+    log_search,
+    read_search_parameters,
+    search_offers,
+)
 from elp.unit_of_work import unit_of_work
 from elp.urls import absolute_url
 
@@ -134,8 +143,29 @@ def openapi():
     return jsonify(openapi_document(category_names(), current_app.config["BASE_URL"]))
 
 
+# The parameters whose values are names from a list, and the lists (category's is read live).
+CHOICES = {
+    "category": category_names,
+    "phase": lambda: PHASES,
+    "district": lambda: DISTRICT_NAMES,
+    "mode": lambda: DELIVERY_MODES,
+    "sort": lambda: SORTS,
+}
+
+
 def _search_request(args):
-    """Build the search from the query string, refusing any value the API does not accept."""
+    """Build the search from the query string, refusing any value the API does not accept.
+
+    The API takes each value exactly as its OpenAPI document describes it, so what the document
+    allows is what the server accepts: the search page forgives spaces around a name or a price,
+    the API does not."""
+    for name, allowed in CHOICES.items():
+        value = args.get(name, "")
+        if value != value.strip():
+            _refuse(BadParameter(name, value, allowed()))
+    max_price = args.get("max_price", "")
+    if not re.fullmatch(MAX_PRICE_PATTERN, max_price):
+        _refuse(BadParameter("max_price", max_price))
     return SearchRequest(**read_search_parameters(args, _refuse), page=_page(args))
 
 
@@ -153,13 +183,10 @@ def _refuse(bad):
 
 
 def _page(args):
-    value = (args.get("page") or "").strip()
-    if not value:
-        return 1
-    page = whole_number(value, MAX_PAGE)
-    if page is None:
+    value = args.get("page", "")
+    if not re.fullmatch(PAGE_PATTERN, value):
         raise ApiError(400, f"page '{value[:20]}' must be a whole number from 1 to {MAX_PAGE}.")
-    return page
+    return int(value) if value else 1
 
 
 def _results_json(results):

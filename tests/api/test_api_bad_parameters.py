@@ -68,3 +68,10 @@ def test_other_api_errors_are_json_too(client, signed_in):
 
     assert (missing.status_code, wrong_method.status_code) == (404, 405)
     assert missing.get_json()["error"] and wrong_method.get_json()["error"]
+
+
+def test_a_nul_character_is_a_400_that_says_so_not_a_bare_error(client, signed_in):
+    response = client.get("/api/v1/offers", query_string={"q": "phonics\x00"})
+
+    assert response.status_code == 400
+    assert "NUL character" in response.get_json()["error"]

@@ -1,5 +1,7 @@
 """The OpenAPI document is valid OpenAPI 3.1 and describes what the API really answers."""
 
+import re
+
 import jsonschema
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
@@ -54,20 +56,59 @@ def test_it_documents_exactly_the_parameters_of_product_md(document):
     assert names == ["q", "category", "phase", "district", "mode", "max_price", "sort", "page"]
 
 
-def test_filter_enums_are_the_real_names_and_tokens(document):
+def test_filter_enums_are_the_real_names_and_tokens_or_empty_for_any(document):
     assert parameter(document, "category")["schema"]["enum"] == [
         "Careers guidance",
         "Pupil achievement",
+        "",
     ]
-    assert parameter(document, "phase")["schema"]["enum"] == list(PHASES)
-    assert parameter(document, "district")["schema"]["enum"] == list(DISTRICT_NAMES)
-    assert parameter(document, "mode")["schema"]["enum"] == list(DELIVERY_MODES)
+    assert parameter(document, "phase")["schema"]["enum"] == [*PHASES, ""]
+    assert parameter(document, "district")["schema"]["enum"] == [*DISTRICT_NAMES, ""]
+    assert parameter(document, "mode")["schema"]["enum"] == [*DELIVERY_MODES, ""]
     assert parameter(document, "sort")["schema"]["enum"] == [
         "relevance",
         "price",
         "newest",
         "distance",
+        "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("max_price", "9999999.99", True),
+        ("max_price", "10000000", False),
+        ("max_price", "350.5", True),
+        ("max_price", "", True),
+        ("page", "10000", True),
+        ("page", "10001", False),
+        ("page", "007", False),
+        ("page", "", True),
+    ],
+)
+def test_max_price_and_page_patterns_hold_their_maximums(
+    document, client, login_as, name, value, allowed
+):
+    """The document's pattern and the server agree, right at each parameter's maximum."""
+    login_as(make_member())
+    pattern = parameter(document, name)["schema"]["pattern"]
+
+    response = client.get("/api/v1/offers", query_string={name: value})
+
+    assert bool(re.search(pattern, value)) is allowed
+    assert response.status_code == (200 if allowed else 400)
+
+
+@pytest.mark.parametrize("name", ["category", "phase", "mode", "sort", "max_price"])
+def test_spaces_around_a_value_are_refused_as_the_document_says(document, client, login_as, name):
+    login_as(make_member())
+    value = {"category": "Pupil achievement", "phase": "KS1", "mode": "mixed"}.get(name, "350")
+    if name == "sort":
+        value = "price"
+
+    assert client.get("/api/v1/offers", query_string={name: value}).status_code == 200
+    assert client.get("/api/v1/offers", query_string={name: f" {value} "}).status_code == 400
 
 
 def test_it_describes_the_bearer_scheme_and_the_errors(document):
@@ -125,7 +166,7 @@ def test_a_schema_change_in_the_answer_would_be_caught(document):
             document,
             {
                 **body,
-                "facets": dict.fromkeys(("category", "phase", "district", "mode"), {}),
+                "facets": {name: {} for name in ("category", "phase", "district", "mode")},
                 "extra": 1,
             },
             "SearchResults",

@@ -2,14 +2,8 @@
 and every change to a charge afterwards (paid, waived, refunded, voided), each with its
 audit event and, where money is given back or not asked for, a credit note.
 
-These are the services the payment pages and the payment provider's webhook call:
-
-- `mark_paid(charge, via, reference, paid_on=None, actor=None, amount_pence=None)`
-- `refund(charge, amount_pence, reason, actor=None, reference=None)`
-- `waive(charge, reason, actor)`
-- `flag_for_attention(charge, reason)` — e.g. a payment whose amount did not match
-
-`actor` None means the service itself (a webhook, a timer); an ELP admin acts as "admin";
+The payment pages and the payment provider's webhook call `mark_paid`, `refund`, `waive`
+and `flag_for_attention` (a payment whose amount did not match, say). `actor` None means the service itself (a webhook, a timer); an ELP admin acts as "admin";
 anyone else is a school and is refused by the transitions table. Services flush, never
 commit (decision 13).
 """
@@ -48,6 +42,12 @@ from elp.billing.school_finance import (  # noqa: F401 (services of the school's
     purchase_orders_required,
 )
 from elp.billing.transitions import CHARGE, ChargeParty
+from elp.billing.waiting import (  # noqa: F401 (what waits on a school or on ELP admins)
+    charges_waiting,
+    charges_waiting_count,
+    count_flagged_for_attention,
+    overdue_charges,
+)
 from elp.errors import ActionRefused, InvalidInput, NotFound
 from elp.extensions import db
 from elp.timeutil import format_date, uk_today
@@ -397,11 +397,3 @@ def _required_reason(reason, charge, missing):
         )
     return reason
 
-
-# What waits on a school or on ELP admins, for their home pages (`billing.waiting`).
-from elp.billing.waiting import (  # noqa: E402, F401
-    charges_waiting,
-    charges_waiting_count,
-    count_flagged_for_attention,
-    overdue_charges,
-)

@@ -29,6 +29,7 @@ from elp.negotiation.terms import (
 )
 from elp.offers.forms import DayMonthYearField
 from elp.offers.services import DELIVERY_MODES
+from elp.timeutil import uk_today
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,9}", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.ASCII)
@@ -107,7 +108,7 @@ class TermsForm(ServiceCheckedForm):
             delivery_mode=self.delivery_mode.data or "",
             note=self.note.data or "",
         )
-        found = check_terms(self.terms, self.offer, services.today_in_uk(), self.price_required)
+        found = check_terms(self.terms, self.offer, uk_today(), self.price_required)
         for name, message in {**found, **problems}.items():
             self.add_error(name, message)
         return not self.errors

@@ -21,10 +21,15 @@ from elp.negotiation.open_requests import open_request_on
 from elp.negotiation.reading import mark_read
 from elp.negotiation.terms import check_terms
 from elp.negotiation.transitions import REQUEST
+from elp.negotiation.waiting import (  # noqa: F401 (what waits on a school)
+    next_answer_awaited,
+    requests_waiting,
+    requests_waiting_count,
+)
 from elp.offers import services as offers
 from elp.parties import Party
 from elp.settings import services as settings
-from elp.timeutil import UK_TIME, utcnow
+from elp.timeutil import uk_today, utcnow
 
 NEED_MAX = 5_000
 MESSAGE_MAX = 5_000
@@ -282,7 +287,7 @@ def _refuse_if_stale(support_request, proposal_id, field=None):
 
 
 def _refuse_if_invalid(terms, offer, price_required):
-    problems = check_terms(terms, offer, today_in_uk(), price_required)
+    problems = check_terms(terms, offer, uk_today(), price_required)
     if problems:
         field, message = next(iter(problems.items()))
         raise InvalidInput(field, message)
@@ -310,10 +315,6 @@ def _add_proposal(support_request, user, terms, offer, now):
     support_request.expires_at = expires_at
     support_request.reminded_at = None
     return proposal
-
-
-def today_in_uk():
-    return utcnow().astimezone(UK_TIME).date()
 
 
 # --- Ending a request, and messages -------------------------------------------------------
@@ -395,10 +396,3 @@ def _record_activity(support_request, school_id, now):
     support_request.last_activity_at = now
     support_request.last_activity_school_id = school_id
 
-
-# What waits on a school, for its home page (`negotiation.waiting`).
-from elp.negotiation.waiting import (  # noqa: E402, F401
-    requests_waiting_count,
-    next_answer_awaited,
-    requests_waiting,
-)

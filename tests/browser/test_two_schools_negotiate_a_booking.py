@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from elp.billing import services as billing
 from elp.billing.models import FeeTerms, Payer
-from elp.negotiation.services import today_in_uk
 from elp.timeutil import uk_today
 from tests.factories import PASSWORD, committed, make_admin, make_member, make_offer, make_school
 
@@ -45,7 +44,7 @@ def test_two_schools_negotiate_a_booking(
     offer = make_offer(offering, "Speech and language support", capacity=10, price_pence=40000)
     make_member(offering, email="marcus@brook.example")
     make_member(seeking, email="tom@kingswood.example")
-    start = today_in_uk() + timedelta(days=30)
+    start = uk_today() + timedelta(days=30)
     seeker = open_page(java_script_enabled)
     offerer = open_page(java_script_enabled)
     sign_in_with_browser(seeker, "tom@kingswood.example", PASSWORD)

@@ -3,12 +3,12 @@
 from dataclasses import replace
 from datetime import timedelta
 
-from elp.negotiation.services import today_in_uk
 from elp.negotiation.terms import ProposalTerms
+from elp.timeutil import uk_today
 
 
 def good_terms(**changes):
-    today = today_in_uk()
+    today = uk_today()
     terms = ProposalTerms(
         quantity=3,
         price_pence=35000,
@@ -22,7 +22,7 @@ def good_terms(**changes):
 
 
 def date_parts(days_from_today):
-    day = today_in_uk() + timedelta(days=days_from_today)
+    day = uk_today() + timedelta(days=days_from_today)
     return [str(day.day), str(day.month), str(day.year)]
 
 

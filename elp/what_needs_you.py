@@ -18,6 +18,7 @@ from elp.extensions import db
 from elp.negotiation import services as negotiation
 from elp.notifications import services as notifications
 from elp.offers import services as offers
+from elp.search import saved_searches
 from elp.waiting import BOOKINGS, CHARGES, REQUESTS, Waiting
 
 
@@ -28,14 +29,16 @@ class WhatNeedsYou:
     next_event: Waiting | None = None  # when nothing waits: the next dated event
 
 
-def for_school(school_id):
-    """Everything waiting on the school, the most urgent first; when nothing waits, the
-    next dated event of its requests and bookings."""
+def for_school(school_id, user_id=None):
+    """Everything waiting on the school, the most urgent first, with the user's own saved
+    searches that have new matching offers; when nothing waits, the next dated event of its
+    requests and bookings."""
     items = (
         negotiation.requests_waiting(school_id)
         + bookings.bookings_waiting(school_id)
         + billing.charges_waiting(school_id)
         + offers.drafts_waiting(school_id)
+        + (saved_searches.searches_waiting(user_id) if user_id is not None else [])
     )
     items.sort(key=Waiting.sort_key)
     counts = {section: sum(item.section == section for item in items) for section in SECTIONS}

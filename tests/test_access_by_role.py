@@ -202,6 +202,7 @@ ROUTES = [
     # Saved searches belong to one user: the lead of the same school gets a 404 too.
     ("GET",  "/search/saved",                                           (302, 200, 200, 200, 403)),
     ("POST", "/search/saved",                                           (302, 302, 302, 302, 403)),
+    ("GET",  "/search/saved/<int:saved_search_id>/results",             (302, 302, 404, 404, 403)),
     ("GET",  "/search/saved/<int:saved_search_id>/delete",              (302, 200, 404, 404, 403)),
     ("POST", "/search/saved/<int:saved_search_id>/delete",              (302, 302, 404, 404, 403)),
     ("POST", "/search/saved/<int:saved_search_id>/alerts",              (302, 302, 404, 404, 403)),

@@ -106,7 +106,7 @@ def home():
         return render_template("accounts/dashboard.html", role_name=ROLE_NAMES[current_user.role])
     return render_template(
         "accounts/what_needs_you.html",
-        needs=what_needs_you.for_school(current_user.school_id),
+        needs=what_needs_you.for_school(current_user.school_id, current_user.id),
         role_name=ROLE_NAMES[current_user.role],
     )
 

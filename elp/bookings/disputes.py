@@ -5,8 +5,10 @@ A disputed booking does not complete by itself (`bookings.timers` completes only
 ones). Services add and flush; the view commits once (`elp.unit_of_work`).
 """
 
+from dataclasses import replace
+
 from elp.billing import services as billing
-from elp.bookings import services
+from elp.bookings import emails, services
 from elp.bookings.transitions import ADMIN, BOOKING
 from elp.errors import InvalidInput
 from elp.notifications.in_app import notify, notify_admins
@@ -38,9 +40,16 @@ def report_problem(booking, user, reason, started_from=None):
     services.apply(booking, "report_problem", user, reason=reason)
     title = services.shorten(booking.offer_title)
     text = f"{services.shorten(user.school.name)} reported a problem with the booking for ‘{title}’"
+    details = emails.problem_reported_details(booking, user)
     for school_id in (booking.seeking_school_id, booking.offering_school_id):
-        notify(school_id, "disputed", text, "bookings.show", booking_id=booking.id)
-    notify_admins("disputed", text, "admin.booking", booking_id=booking.id)
+        notify(school_id, "disputed", text, "bookings.show", details=details, booking_id=booking.id)
+    notify_admins(
+        "disputed",
+        text,
+        "admin.booking",
+        details=replace(details, next_step="See the booking and resolve the problem"),
+        booking_id=booking.id,
+    )
 
 
 # How an admin may settle a disputed booking: outcome → the transition's action.
@@ -78,5 +87,6 @@ def resolve(booking, admin, outcome, reason, started_from=None):
         f"ELP resolved the problem with the booking for ‘{services.shorten(booking.offer_title)}’: "
         + ("it is completed" if outcome == "completed" else "it is cancelled")
     )
+    details = emails.resolved_details(booking, outcome)
     for school_id in (booking.seeking_school_id, booking.offering_school_id):
-        notify(school_id, "resolved", text, "bookings.show", booking_id=booking.id)
+        notify(school_id, "resolved", text, "bookings.show", details=details, booking_id=booking.id)

@@ -7,7 +7,7 @@ row, never edited; the newest is in force and is copied to the booking's `sessio
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from elp.bookings import services
+from elp.bookings import emails, services
 from elp.bookings.models import SessionDatesChange
 from elp.errors import InvalidInput
 from elp.extensions import db
@@ -56,7 +56,7 @@ def set_session_dates(booking, user, days, started_from=None):
     days = sorted(days)
     if days == booking.session_days:
         raise InvalidInput("session_dates", "These are the session dates already")
-    had_dates = bool(booking.session_dates)
+    earlier = list(booking.session_dates or [])
     iso = [day.isoformat() for day in days]
     db.session.add(
         SessionDatesChange(
@@ -69,7 +69,8 @@ def set_session_dates(booking, user, days, started_from=None):
         booking,
         user,
         "session_dates",
-        ("changed" if had_dates else "set") + " the session dates for ‘{title}’",
+        ("changed" if earlier else "set") + " the session dates for ‘{title}’",
+        details=emails.session_dates_details(booking, user, earlier),
     )
 
 

@@ -57,6 +57,7 @@ class SavedSearch(db.Model):
     `params` holds the search's query-string arguments (as the search page reads them).
     `last_alerted_at` starts at the time of saving: offers published after it are news.
     `unsubscribe_key` is signed into the unsubscribe link (see elp.search.saved_searches).
+    `new_matches` counts the offers the alerts found that its owner has not yet looked at.
     """
 
     __tablename__ = "saved_search"
@@ -79,6 +80,10 @@ class SavedSearch(db.Model):
     unsubscribe_key: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Offers the alerts found matching since the owner last opened the search's results:
+    # the owner's "What needs you" lists the search while this is above nought.
+    new_matches: Mapped[int] = mapped_column(default=0, server_default="0")
+    new_matches_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     school: Mapped[School] = relationship()

@@ -41,6 +41,16 @@ def save():
     return redirect(url_for("saved_searches.index"))
 
 
+@bp.get("/<int:saved_search_id>/results")
+@school_user_required
+def results(saved_search_id):
+    """Open a saved search's results, newest first (the link on "What needs you"), which
+    clears its new matches there."""
+    with unit_of_work():
+        saved = saved_searches.open_results(current_user, saved_search_id)
+    return redirect(url_for("search.search", **{**saved.params, "sort": "newest"}))
+
+
 @bp.route("/<int:saved_search_id>/delete", methods=["GET", "POST"])
 @school_user_required
 def delete(saved_search_id):

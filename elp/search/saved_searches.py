@@ -26,7 +26,8 @@ from elp.search.models import SavedSearch, params_key
 from elp.search.services import MAX_PER_PAGE, SearchRequest, search_offers
 from elp.timeutil import utcnow
 from elp.unit_of_work import unit_of_work
-from elp.urls import absolute_url
+from elp.urls import absolute_url, path_for
+from elp.waiting import SEARCHES, Waiting
 
 # The search page's arguments a saved search keeps (page and per_page are not the search).
 SEARCH_ARGS = ("q", "category", "phase", "district", "mode", "max_price", "has_capacity", "sort")
@@ -157,6 +158,42 @@ def set_alerts(user, saved_search_id, on):
     return saved
 
 
+# --- new matches on "What needs you" -------------------------------------------------------
+
+# Saved searches on a user's "What needs you" page: at most this many, the latest news first.
+SEARCHES_WAITING_MAX = 50
+
+
+def searches_waiting(user_id):
+    """The user's saved searches with new matching offers not yet looked at, as `Waiting`
+    items, the latest found first: one statement whatever the number of saved searches."""
+    rows = db.session.execute(
+        select(SavedSearch.id, SavedSearch.name, SavedSearch.new_matches)
+        .where(SavedSearch.user_id == user_id, SavedSearch.new_matches > 0)
+        .order_by(SavedSearch.new_matches_at.desc(), SavedSearch.id.desc())
+        .limit(SEARCHES_WAITING_MAX)
+    )
+    return [
+        Waiting(
+            SEARCHES,
+            f"{count} new offer{'s' if count != 1 else ''} match{'' if count != 1 else 'es'} "
+            f"your saved search ‘{name}’",
+            path_for("saved_searches.results", saved_search_id=id_),
+            tag="New",
+        )
+        for id_, name, count in rows
+    ]
+
+
+def open_results(user, saved_search_id):
+    """The user opens a saved search's results: its new matches are news no longer."""
+    saved = saved_search_of(user, saved_search_id)
+    if saved.new_matches:
+        saved.new_matches = 0
+        db.session.flush()
+    return saved
+
+
 # --- links ---------------------------------------------------------------------------------
 
 
@@ -229,6 +266,9 @@ def send_alerts(now=None, progress=None):
                 if hits:
                     _queue_alert(saved, hits)
                     queued += 1
+                    # Kept until the owner opens the results, for their "What needs you".
+                    saved.new_matches += len(hits)
+                    saved.new_matches_at = cutoff
             saved.last_alerted_at = cutoff
         if progress:
             progress(1)

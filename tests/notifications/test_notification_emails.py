@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from elp.bookings import disputes, session_dates
 from elp.bookings import feedback as booking_feedback
 from elp.bookings import services as bookings
 from elp.negotiation import services as negotiation
@@ -15,7 +16,7 @@ from elp.settings import services as settings
 from elp.timeutil import format_date, format_datetime
 from elp.unit_of_work import unit_of_work
 from elp.urls import absolute_url
-from tests.factories import make_lead, make_member, make_offer, make_school
+from tests.factories import make_admin, make_lead, make_member, make_offer, make_school
 from tests.negotiation.helpers import good_terms
 
 LINK = re.compile(r"https?://\S+")
@@ -237,3 +238,74 @@ def test_every_user_still_gets_a_member_of_staffs_email(schools, sent_emails):
     _start(schools)
     _, text = _only_email(sent_emails, member, "Tendring Infants asks")
     assert text.startswith("Dear Mo Member,")
+
+
+def _disputed(schools, reason="The tutor came for one day, not three."):
+    booking = _booking(schools)
+    with unit_of_work():
+        _deliver(booking, schools.offering_lead)
+    with unit_of_work():
+        disputes.report_problem(booking, schools.seeking_lead, reason)
+    return booking
+
+
+def test_a_problem_reported_email_gives_the_reason_and_what_happens_next(schools, sent_emails):
+    admin = make_admin(full_name="Ada Admin")
+    booking = _disputed(schools)
+
+    _, text = _only_email(sent_emails, schools.offering_lead, "Tendring Infants reported")
+    assert "By Sam Seek, Deputy head, for Tendring Infants." in text
+    assert "Terms: 3 × day at £350 = £1,050" in text
+    assert "The problem they reported:\n\nThe tutor came for one day, not three." in text
+    assert "The booking will not complete by itself now. An ELP admin will look" in text
+    _ends_with_one_link(text, absolute_url("bookings.show", booking_id=booking.id))
+    # The school that reported it has its own copy; the admins are asked to resolve it.
+    _only_email(sent_emails, schools.seeking_lead, "Tendring Infants reported")
+    _, text = _only_email(sent_emails, admin, "Tendring Infants reported")
+    assert "The problem they reported:\n\nThe tutor came for one day, not three." in text
+    assert "See the booking and resolve the problem:" in text
+    _ends_with_one_link(text, absolute_url("admin.booking", booking_id=booking.id))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "decision"),
+    [
+        ("completed", "The booking is completed, and its service charge stays due."),
+        ("cancelled", "The booking is cancelled: its service charge follows the booking’s"),
+    ],
+)
+def test_a_resolution_email_gives_the_decision_and_its_reason(
+    schools, sent_emails, outcome, decision
+):
+    admin = make_admin(full_name="Ada Admin")
+    booking = _disputed(schools)
+    with unit_of_work():
+        disputes.resolve(booking, admin, outcome, "The register shows three days were taught.")
+
+    for lead in (schools.offering_lead, schools.seeking_lead):
+        _, text = _only_email(sent_emails, lead, "ELP resolved the problem")
+        assert "ELP’s reason:\n\nThe register shows three days were taught." in text
+        assert decision in text
+        assert "Terms: 3 × day at £350 = £1,050" in text
+        assert "Ada Admin" not in text
+        _ends_with_one_link(text, absolute_url("bookings.show", booking_id=booking.id))
+
+
+def test_session_dates_emails_give_the_new_dates_and_what_they_were(schools, sent_emails):
+    booking = _booking(schools)
+    first, second = booking.earliest_start, booking.earliest_start + timedelta(days=1)
+    with unit_of_work():
+        session_dates.set_session_dates(booking, schools.offering_lead, [first])
+
+    _, text = _only_email(sent_emails, schools.seeking_lead, "Harlow Outreach Primary set the")
+    assert "By Olu Offer, Head teacher, for Harlow Outreach Primary." in text
+    assert f"Session dates: {format_date(first)}" in text
+    assert "The session dates were" not in text
+    _ends_with_one_link(text, absolute_url("bookings.show", booking_id=booking.id))
+
+    with unit_of_work():
+        session_dates.set_session_dates(booking, schools.seeking_lead, [first, second])
+    _, text = _only_email(sent_emails, schools.offering_lead, "Tendring Infants changed the")
+    assert f"Session dates: {format_date(first)}, {format_date(second)}" in text
+    assert f"The session dates were {format_date(first)}." in text
+    assert "By Sam Seek, Deputy head, for Tendring Infants." in text

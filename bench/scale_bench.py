@@ -63,6 +63,8 @@ def parse_options():
                         help="tiny counts; on SQLite unless --postgres is given")
     parser.add_argument("--keep", action="store_true", help="keep the database, print its URL")
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--existing", metavar="URL", help="time a database a --keep run left "
+                        "(after `elp db upgrade` on it, so new indexes are there); load nothing")
     options = parser.parse_args()
     if not options.smoke and not options.postgres:
         options.postgres = DEFAULT_SERVER
@@ -75,19 +77,19 @@ def parse_options():
 class Database:
     """The bench's own database: made on the server given (or a SQLite file), dropped after."""
 
-    def __init__(self, server_url, work):
+    def __init__(self, server_url, work, prefix="elp_scale_bench"):
         from sqlalchemy.engine import make_url
 
         self.work = work
         if server_url is None:
-            self.url = f"sqlite:///{work / 'scale.db'}"
+            self.url = f"sqlite:///{work / 'bench.db'}"
             self.server = None
             return
         server = make_url(server_url)
         if server.host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("The benchmark only ever uses a PostgreSQL server on this machine")
         self.server = server
-        self.name = f"elp_scale_bench_{os.getpid()}"
+        self.name = f"{prefix}_{os.getpid()}"
         self.url = server.set(database=self.name).render_as_string(hide_password=False)
 
     @property
@@ -443,8 +445,9 @@ def measure(app, busy_user, admin_id, smoke):
     admin_pages += [(f"report: {slug}, one district", f"/admin/reports/{slug}?district={district}")
                     for slug in REPORTS]
     start = datetime.now(UTC).date() - timedelta(days=3 * 365)
-    admin_pages += [("report: activity, 3 years", "/admin/reports/activity?"
-                     f"start_date={start.day}&start_date={start.month}&start_date={start.year}"),
+    three_years = ("/admin/reports/activity?"
+                   f"start_date={start.day}&start_date={start.month}&start_date={start.year}")
+    admin_pages += [("report: activity, 3 years", three_years),
                     ("audit log", "/admin/audit-log"), ("charges (admin)", "/admin/charges"),
                     ("admin home", "/admin/")]
     print(f"Admin pages, each timed {report_runs} times after a first visit "
@@ -467,8 +470,35 @@ def measure(app, busy_user, admin_id, smoke):
               f"{p95(timings) * 1000:8.1f} {p95(timings) / PAGE_TARGET:9.2f}")
 
 
+def measure_existing(url):
+    """Bring a kept database to the newest revision, ANALYZE it and time it again."""
+    from sqlalchemy import func, select, text
+
+    from elp import create_app
+    from elp.accounts.models import ROLE_ADMIN, User
+    from elp.extensions import db
+
+    started = time.perf_counter()
+    upgrade(url)
+    print(f"Schema: elp db upgrade in {time.perf_counter() - started:.1f} s")
+    work = Path(tempfile.mkdtemp(prefix="elp-scale-bench-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": str(work / "index"),
+                      "MAIL_BACKEND": "memory", "MAIL_DELIVERY": "inline",
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        admin_id = db.session.scalar(select(func.max(User.id)).where(User.role == ROLE_ADMIN))
+        db.session.remove()
+        db.engine.dispose()
+    measure(app, BUSY_SCHOOL, admin_id, smoke=False)
+
+
 def main():
     options = parse_options()
+    if options.existing:
+        measure_existing(options.existing)
+        return
     counts = SMOKE if options.smoke else FULL
     if options.smoke:
         print(SMOKE_NOTICE)

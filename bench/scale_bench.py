@@ -11,7 +11,8 @@ a test database), builds the schema with `elp db upgrade`, then loads 22 000 sch
 with their fee terms and service charges, and the searches, audit events and notifications
 the reports and pages read, in bulk: COPY on PostgreSQL (multi-row INSERT on SQLite, for the
 smoke run), straight into the models' tables, with the ids written out so rows refer to each
-other without reading anything back. It then ANALYZEs, and times, in-process through the
+other without reading anything back. It then VACUUMs and ANALYZEs (autovacuum's work,
+so index-only scans are possible), and times, in-process through the
 Flask test client as an admin and as a school lead, every admin report (target ≤ 1 s each),
 the audit log and the charges list, and the busiest school's Requests inbox, home page and
 Charges page (2 000 requests received; target p95 ≤ 50 ms). Prints each figure and its ratio
@@ -65,6 +66,9 @@ def parse_options():
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--existing", metavar="URL", help="time a database a --keep run left "
                         "(after `elp db upgrade` on it, so new indexes are there); load nothing")
+    parser.add_argument("--explain", type=float, metavar="MS",
+                        help="with --existing: visit each page once and print EXPLAIN ANALYZE "
+                        "of every query slower than MS milliseconds, instead of timing")
     options = parser.parse_args()
     if not options.smoke and not options.postgres:
         options.postgres = DEFAULT_SERVER
@@ -470,8 +474,37 @@ def measure(app, busy_user, admin_id, smoke):
               f"{p95(timings) * 1000:8.1f} {p95(timings) / PAGE_TARGET:9.2f}")
 
 
-def measure_existing(url):
-    """Bring a kept database to the newest revision, ANALYZE it and time it again."""
+def explain_slow_queries(app, threshold_ms):
+    """Print the plan of every query slower than the threshold, as PostgreSQL ran it."""
+    from sqlalchemy import event
+
+    from elp.extensions import db
+
+    explaining = []
+
+    def started(connection, cursor, statement, parameters, context, executemany):
+        connection.info["elp_started"] = time.perf_counter()
+
+    def finished(connection, cursor, statement, parameters, context, executemany):
+        took = (time.perf_counter() - connection.info.pop("elp_started")) * 1000
+        if took < threshold_ms or explaining or not statement.lstrip().upper().startswith(
+                "SELECT"):
+            return
+        explaining.append(statement)
+        try:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).scalars().all()
+        finally:
+            explaining.clear()
+        print(f"\n-- {took:.0f} ms\n{statement}\n" + "\n".join(plan))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", started)
+        event.listen(db.engine, "after_cursor_execute", finished)
+
+
+def measure_existing(url, explain=None):
+    """Bring a kept database to the newest revision, VACUUM ANALYZE it and time it again."""
     from sqlalchemy import func, select, text
 
     from elp import create_app
@@ -487,17 +520,20 @@ def measure_existing(url):
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM ANALYZE"))
         admin_id = db.session.scalar(select(func.max(User.id)).where(User.role == ROLE_ADMIN))
         db.session.remove()
         db.engine.dispose()
-    measure(app, BUSY_SCHOOL, admin_id, smoke=False)
+    if explain is not None:
+        explain_slow_queries(app, explain)
+    measure(app, BUSY_SCHOOL, admin_id, smoke=explain is not None)
 
 
 def main():
     options = parse_options()
     if options.existing:
-        measure_existing(options.existing)
+        measure_existing(options.existing, options.explain)
         return
     counts = SMOKE if options.smoke else FULL
     if options.smoke:
@@ -530,9 +566,9 @@ def main():
             started = time.perf_counter()
             with db.engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                    text("ANALYZE"))
+                    text("VACUUM ANALYZE" if database.postgres else "ANALYZE"))
             print(f"Loaded {sum(loader.counts.values()):,} rows in {loaded:.0f} s, "
-                  f"ANALYZE in {time.perf_counter() - started:.0f} s:")
+                  f"{'VACUUM ' if database.postgres else ''}ANALYZE in {time.perf_counter() - started:.0f} s:")
             for table in ("school", "offer", "support_request", "proposal", "booking", "charge",
                           "audit_event", "search_log", "notification"):
                 print(f"  {table:18} {loader.counts.get(table, 0):>10,}")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -39,6 +39,14 @@ class SupportRequest(BetweenTwoSchools, Versioned, db.Model):
     every change of state goes through `negotiation.transitions.REQUEST`."""
 
     __tablename__ = "support_request"
+    __table_args__ = (
+        # Did the school ask for anything soon after a search? (the unmet-demand report)
+        Index("ix_support_request_seeking_school_id_created_at", "seeking_school_id",
+              "created_at"),
+        # A period's requests counted by school and offer read the index alone (PostgreSQL).
+        Index("ix_support_request_created_at_covering", "created_at",
+              postgresql_include=["seeking_school_id", "offer_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)

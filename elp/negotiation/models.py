@@ -40,6 +40,12 @@ class SupportRequest(BetweenTwoSchools, Versioned, db.Model):
 
     __tablename__ = "support_request"
     __table_args__ = (
+        # A school's Requests inbox, received and sent, newest activity first: with only
+        # last_activity_at indexed, PostgreSQL read every school's requests newest first.
+        Index("ix_support_request_offering_school_id_last_activity_at", "offering_school_id",
+              "last_activity_at"),
+        Index("ix_support_request_seeking_school_id_last_activity_at", "seeking_school_id",
+              "last_activity_at"),
         # Did the school ask for anything soon after a search? (the unmet-demand report)
         Index("ix_support_request_seeking_school_id_created_at", "seeking_school_id",
               "created_at"),
@@ -50,9 +56,10 @@ class SupportRequest(BetweenTwoSchools, Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
-    seeking_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    # Indexed below, each with the latest activity: a school's inbox, newest first.
+    seeking_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     # The offer's school, kept here so every query can scope a request to either party.
-    offering_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    offering_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     need: Mapped[str] = mapped_column(Text)  # "What support do you need?"
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN, index=True)

@@ -66,6 +66,8 @@ def parse_options():
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--existing", metavar="URL", help="time a database a --keep run left "
                         "(after `elp db upgrade` on it, so new indexes are there); load nothing")
+    parser.add_argument("--only", default="", help="with --existing: only the pages whose "
+                        "label contains this")
     parser.add_argument("--explain", type=float, metavar="MS",
                         help="with --existing: visit each page once and print EXPLAIN ANALYZE "
                         "of every query slower than MS milliseconds, instead of timing")
@@ -436,7 +438,7 @@ def p95(values):
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def measure(app, busy_user, admin_id, smoke):
+def measure(app, busy_user, admin_id, smoke, only=""):
     from elp.accounts.models import DISTRICT_NAMES
     from elp.reports.catalogue import REPORTS
 
@@ -458,6 +460,8 @@ def measure(app, busy_user, admin_id, smoke):
           f"(target ≤ {REPORT_TARGET:.0f} s):")
     print(f"  {'Page':44} {'first s':>8} {'median s':>9} {'worst s':>8} {'÷ target':>9}")
     for label, path in admin_pages:
+        if only not in label:
+            continue
         first = time_page(admin, path, 1)[0]
         timings = time_page(admin, path, report_runs)
         worst = max(timings)
@@ -466,8 +470,11 @@ def measure(app, busy_user, admin_id, smoke):
     print(f"The busiest school's pages, {page_runs} visits each "
           f"(target p95 ≤ {PAGE_TARGET * 1000:.0f} ms):")
     print(f"  {'Page':44} {'median ms':>9} {'p95 ms':>8} {'÷ target':>9}")
-    for label, path in [("inbox (Requests)", "/requests"), ("home page", "/"),
+    for label, path in [("(a page with no query: /accessibility)", "/accessibility"),
+                        ("inbox (Requests)", "/requests"), ("home page", "/"),
                         ("charges", "/charges"), ("inbox, sent", "/requests?box=sent")]:
+        if only not in label:
+            continue
         time_page(school, path, 2)
         timings = time_page(school, path, page_runs)
         print(f"  {label:44} {statistics.median(timings) * 1000:9.1f} "
@@ -503,7 +510,7 @@ def explain_slow_queries(app, threshold_ms):
         event.listen(db.engine, "after_cursor_execute", finished)
 
 
-def measure_existing(url, explain=None):
+def measure_existing(url, explain=None, only=""):
     """Bring a kept database to the newest revision, VACUUM ANALYZE it and time it again."""
     from sqlalchemy import func, select, text
 
@@ -527,13 +534,13 @@ def measure_existing(url, explain=None):
         db.engine.dispose()
     if explain is not None:
         explain_slow_queries(app, explain)
-    measure(app, BUSY_SCHOOL, admin_id, smoke=explain is not None)
+    measure(app, BUSY_SCHOOL, admin_id, smoke=explain is not None, only=only)
 
 
 def main():
     options = parse_options()
     if options.existing:
-        measure_existing(options.existing, options.explain)
+        measure_existing(options.existing, options.explain, options.only)
         return
     counts = SMOKE if options.smoke else FULL
     if options.smoke:

@@ -40,20 +40,11 @@ def _bookings(period, district):
 
 
 def _count_by(name_column, joins, offer_id, conditions):
-    # Counted by offer first, then the offers' names summed: with a year of England's
-    # requests, joining each request to its offer's specialisms before counting was seconds.
-    per_offer = (
-        select(offer_id.label("offer_id"), func.count().label("count"))
-        .where(*conditions)
-        .group_by(offer_id)
-        .subquery()
-    )
-    statement = select(name_column, func.sum(per_offer.c.count)).select_from(per_offer)
-    statement = statement.join(Offer, Offer.id == per_offer.c.offer_id)
+    statement = select(name_column, func.count()).select_from(offer_id.table)
+    statement = statement.join(Offer, Offer.id == offer_id)
     for target, on in joins:
         statement = statement.join(target, on)
-    rows = db.session.execute(statement.group_by(name_column))
-    return {name: int(count) for name, count in rows}
+    return dict(db.session.execute(statement.where(*conditions).group_by(name_column)).all())
 
 
 _CATEGORY_JOINS = [(Category, Category.id == Offer.category_id)]

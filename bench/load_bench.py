@@ -103,7 +103,7 @@ def start_gunicorn(port, database_url, index_dir, log_path):
         return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
 
 
-def run_locust(port, accounts_file, users, seconds, prefix, quiet):
+def run_locust(port, accounts_file, users, seconds, prefix, quiet, reading_only=False):
     environment = dict(os.environ, ELP_LOAD_ACCOUNTS=str(accounts_file))
     spawn_rate = max(1, users // 10)
     command = [
@@ -111,6 +111,7 @@ def run_locust(port, accounts_file, users, seconds, prefix, quiet):
         "--headless", "--host", f"http://{HOST}:{port}", "--users", str(users),
         "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s", "--csv", str(prefix),
         "--only-summary", "--stop-timeout", "10", "--exit-code-on-error", "0",
+        *(["--exclude-tags", "writes"] if reading_only else []),
     ]
     output = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
                             check=False, timeout=seconds + 300)
@@ -150,6 +151,8 @@ def main():
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--offers", type=int, default=5000)
+    parser.add_argument("--reading-only", action="store_true",
+                        help="only the journeys that read (search, offers, inbox, home, charges)")
     parser.add_argument("--postgres", help=f"a PostgreSQL server's URL; default {DEFAULT_SERVER}")
     parser.add_argument("--smoke", action="store_true",
                         help="4 users for 8 seconds on 200 offers; SQLite unless --postgres")
@@ -181,7 +184,8 @@ def main():
               f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} "
               f"{load_before[2]:.2f}")
         started = time.perf_counter()
-        run_locust(port, accounts_file, options.users, seconds, work / "locust", options.smoke)
+        run_locust(port, accounts_file, options.users, seconds, work / "locust", options.smoke,
+                   options.reading_only)
         load_after = os.getloadavg()
         print(f"Ran {time.perf_counter() - started:.0f} s; load average after: "
               f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")

@@ -11,7 +11,8 @@ back with its value (the CSRF token, hidden fields, the terms the page fills in)
 what a person types is changed. Accepting follows whichever form the request page offers:
 an "Accept" form that books at once, or a link to a page that checks the booking first,
 whose form is then sent. A refused form (the page comes back with "There is a problem") or
-any answer other than the page expected is an error.
+any answer other than the page expected is an error. The journeys that change something
+are tagged "writes", so `--exclude-tags writes` leaves the reading alone.
 """
 
 import json
@@ -21,7 +22,7 @@ import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, tag, task
 
 ACCOUNTS = json.loads(open(os.environ["ELP_LOAD_ACCOUNTS"]).read())  # noqa: SIM115
 QUERIES = ["phonics", "autism", "maths", "reading", "behaviour", "send", "leadership",
@@ -155,6 +156,7 @@ class SchoolLead(HttpUser):
         if found:
             self.get(f"/offers/{self.rng.choice(found)}", "offer page")
 
+    @tag("writes")
     @task(2)
     def send_a_request(self):
         offer, school_id = self.rng.choice(ACCOUNTS["offers"])
@@ -173,6 +175,7 @@ class SchoolLead(HttpUser):
             "latest_end": day_month_year(start + timedelta(days=60)),
         }, "send request")
 
+    @tag("writes")
     @task(3)
     def answer_a_received_request(self):
         page = self.get("/requests", "inbox")
@@ -191,6 +194,7 @@ class SchoolLead(HttpUser):
                                "note": "We could do this on Tuesdays."}, "send counter",
                         refused_is_error=False)
 
+    @tag("writes")
     @task(2)
     def accept_a_proposal(self):
         page = self.get("/requests?box=sent", "inbox, sent")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elp.accounts.models import School, User
@@ -39,12 +39,27 @@ class SupportRequest(BetweenTwoSchools, Versioned, db.Model):
     every change of state goes through `negotiation.transitions.REQUEST`."""
 
     __tablename__ = "support_request"
+    __table_args__ = (
+        # A school's Requests inbox, received and sent, newest activity first: with only
+        # last_activity_at indexed, PostgreSQL read every school's requests newest first.
+        Index("ix_support_request_offering_school_id_last_activity_at", "offering_school_id",
+              "last_activity_at"),
+        Index("ix_support_request_seeking_school_id_last_activity_at", "seeking_school_id",
+              "last_activity_at"),
+        # Did the school ask for anything soon after a search? (the unmet-demand report)
+        Index("ix_support_request_seeking_school_id_created_at", "seeking_school_id",
+              "created_at"),
+        # A period's requests counted by school and offer read the index alone (PostgreSQL).
+        Index("ix_support_request_created_at_covering", "created_at",
+              postgresql_include=["seeking_school_id", "offer_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
-    seeking_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    # Indexed below, each with the latest activity: a school's inbox, newest first.
+    seeking_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     # The offer's school, kept here so every query can scope a request to either party.
-    offering_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    offering_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     need: Mapped[str] = mapped_column(Text)  # "What support do you need?"
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN, index=True)

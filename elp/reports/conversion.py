@@ -70,22 +70,61 @@ def days_to_agreement(period, district=None):
     return days
 
 
+def figures_by_district(period, district=None):
+    """({district: (requests, agreed, completed)}, {district: median days from request to
+    agreement}, the median over every district) for the requests sent in the period.
+    PostgreSQL counts and takes the medians in one pass over the period's requests;
+    elsewhere the agreed requests' days are read and their medians worked out here (a
+    year of England's agreements is 150 000 rows to read)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        counts = counts_by_district(period, district)
+        days = days_to_agreement(period, district)
+        every_day = [day for values in days.values() for day in values]
+        overall = median(every_day) if every_day else None
+        return counts, {name: median(values) for name, values in days.items()}, overall
+    seconds = func.extract("epoch", Booking.created_at - SupportRequest.created_at)
+    statement = (
+        select(
+            School.district,
+            func.grouping(School.district),
+            func.count(SupportRequest.id),
+            func.count(Booking.id),
+            func.count(case((Booking.status == BookingStatus.COMPLETED, Booking.id))),
+            # Requests not agreed have no booking: NULL days, which the median leaves out.
+            func.percentile_cont(0.5).within_group(seconds / SECONDS_A_DAY),
+        )
+        .select_from(SupportRequest)
+        .join(School, School.id == SupportRequest.seeking_school_id)
+        .outerjoin(Booking, Booking.request_id == SupportRequest.id)
+        .where(*_conditions(period, district))
+        .group_by(func.rollup(School.district))
+    )
+    counts, medians, overall = {}, {}, None
+    for name, is_total, requests, agreed, completed, days in db.session.execute(statement):
+        days = None if days is None else float(days)
+        if is_total:
+            overall = days
+        else:
+            counts[name] = (requests, agreed, completed)
+            if days is not None:
+                medians[name] = days
+    return counts, medians, overall
+
+
 def _share(part, whole):
     return 100 * part / whole if whole else None
 
 
 def build(period, district):
-    counts = counts_by_district(period, district)
-    days = days_to_agreement(period, district)
+    counts, medians, overall = figures_by_district(period, district)
     rows = []
     for name in sorted(counts, key=lambda name: (name is None, name or "")):
         requests, agreed, completed = counts[name]
-        rows.append([district_name(name), requests, agreed, completed, days.get(name)])
-    every_day = [day for values in days.values() for day in values]
+        rows.append([district_name(name), requests, agreed, completed, medians.get(name)])
     totals = [sum(row[index] for row in rows) for index in (1, 2, 3)]
-    rows.append([ALL_DISTRICTS, *totals, every_day])
+    rows.append([ALL_DISTRICTS, *totals, overall])
 
-    def row_figures(name, requests, agreed, completed, agreed_days):
+    def row_figures(name, requests, agreed, completed, median_days):
         return [
             name,
             requests,
@@ -93,7 +132,7 @@ def build(period, district):
             _share(agreed, requests),
             completed,
             _share(completed, requests),
-            median(agreed_days) if agreed_days else None,
+            median_days,
         ]
 
     table_rows = [row_figures(*row) for row in rows]

@@ -14,14 +14,14 @@ specialisms; with the columns in the index those counts read the index alone, no
 table's rows (PostgreSQL only: elsewhere it is a plain index on created_at).
 
 Revision ID: s6e36e09c07
-Revises: od1126dca51
+Revises: fa91c7d2e4b6
 Create Date: 2026-12-08 01:10:00
 
 """
 from alembic import op
 
 revision = 's6e36e09c07'
-down_revision = 'od1126dca51'
+down_revision = 'fa91c7d2e4b6'
 branch_labels = None
 depends_on = None
 

@@ -114,6 +114,7 @@ def negotiate(app, offer):
     from elp.negotiation import services
     from elp.negotiation.terms import ProposalTerms
     from elp.offers.models import PUBLISHED
+    from elp.timeutil import uk_today
     from elp.unit_of_work import unit_of_work
 
     seeker = db.session.scalar(db.select(User).where(User.email == EMAIL))
@@ -121,7 +122,7 @@ def negotiate(app, offer):
     # Whatever the corpus made of it, an offer open to requests with a price and room.
     offer.status, offer.hidden_at, offer.price_pence, offer.capacity = PUBLISHED, None, 40000, 30
     db.session.commit()
-    today = services.today_in_uk()
+    today = uk_today()
 
     def terms(quantity, price, weeks, note):
         start = today + timedelta(weeks=weeks)

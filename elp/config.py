@@ -114,10 +114,6 @@ class Config:
     HEALTH_INDEX_LAG_SECONDS = 60
     HEALTH_OUTBOX_AGE_SECONDS = 15 * 60
     HEALTH_WORKER_SECONDS = 3 * 60
-    # ELP's VAT number and postal address (parts separated by ";"), which an invoice must
-    # show whenever a fee policy charges VAT.
-    VAT_NUMBER = _env("ELP_VAT_NUMBER")
-    POSTAL_ADDRESS = _env("ELP_POSTAL_ADDRESS")
 
 
 class ProductionConfig(Config):

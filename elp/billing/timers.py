@@ -13,12 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from elp import money
+from elp.accounts import services as accounts
+from elp.billing import school_finance
 from elp.billing.models import Charge
 from elp.billing.transitions import STILL_DUE
 from elp.extensions import db
 from elp.notifications.in_app import claim_reminder, notify
+from elp.notifications.services import queue_email
 from elp.timeutil import UK_TIME, format_date
 from elp.unit_of_work import unit_of_work
+from elp.urls import absolute_url
 
 DUE_NOTICE = timedelta(days=7)
 CHARGE_PAGE = "charges.show"
@@ -67,4 +71,21 @@ def _remind(charge_id, kind, now):
                 "overdue"
             )
         notify(charge.school_id, kind, text, CHARGE_PAGE, leads_only=True, charge_id=charge_id)
+        _tell_finance_contact(charge, text)
     return True
+
+
+def _tell_finance_contact(charge, text):
+    """Email the reminder to the school's finance contact too, unless they are one of the
+    leads just told: the finance office pays, and may not sign in at all."""
+    contact = school_finance.finance_contact(charge.school_id)
+    if contact is None:
+        return
+    name, address = contact
+    leads = {lead.email.strip().lower() for lead in accounts.school_leads(charge.school_id)}
+    if address.strip().lower() in leads:
+        return
+    queue_email(
+        address, text, "charge_reminder", name=name, text=text,
+        school_name=charge.school.name, link=absolute_url(CHARGE_PAGE, charge_id=charge.id),
+    )  # fmt: skip

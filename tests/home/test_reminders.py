@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from elp.accounts.models import User
-from elp.billing.models import Charge
+from elp.billing.models import Charge, SchoolFinance
 from elp.bookings.models import Feedback
 from elp.extensions import db as _db
 from elp.notifications.in_app import set_email_choices
@@ -20,7 +20,7 @@ from elp.notifications.models import (
     ReminderSent,
 )
 from elp.timers import tick
-from elp.timeutil import UK_TIME, utcnow
+from elp.timeutil import UK_TIME, format_date, utcnow
 from tests.factories import (
     days,
     make_booking,
@@ -158,6 +158,58 @@ def test_the_paying_schools_leads_are_reminded_7_days_before_and_the_day_after_i
         ("charge_overdue_reminder", lead.id),
     ]
     assert _reminders()[1].link == f"/charges/{charge.id}"
+
+
+def test_the_finance_contact_is_emailed_each_charge_reminder_too(schools):
+    harlow, brentwood, offer, harlow_member, brentwood_member = schools  # noqa: RUF059
+    lead = make_lead(brentwood)
+    _db.session.add(
+        SchoolFinance(
+            school_id=brentwood.id, finance_contact_name="Sam Okoro",
+            finance_contact_email="finance@brentwood.example",
+        )
+    )  # fmt: skip
+    booking = _booking(schools)
+    charge = _db.session.scalar(_db.select(Charge).where(Charge.booking_id == booking.id))
+    noon = utcnow().replace(hour=12, minute=0)
+
+    tick(noon + (charge.due_date - timedelta(days=7) - _today(noon)))
+    tick(noon + (charge.due_date + timedelta(days=1) - _today(noon)))
+
+    to_contact = _db.session.scalars(
+        _db.select(OutboxEmail)
+        .where(OutboxEmail.to == "finance@brentwood.example")
+        .where(OutboxEmail.subject.contains("due by"))  # not the invoice itself
+        .order_by(OutboxEmail.id)
+    ).all()
+    assert [email.subject.split(") ")[-1] for email in to_contact] == [
+        f"is due by {format_date(charge.due_date)}",
+        f"was due by {format_date(charge.due_date)} and is overdue",
+    ]
+    assert all(email.body.startswith("Dear Sam Okoro,") for email in to_contact)
+    assert all(f"/charges/{charge.id}" in email.body for email in to_contact)
+    # The lead is told once each, in the app and by email, as before.
+    assert [n.user_id for n in _reminders()] == [lead.id, lead.id]
+
+
+def test_a_finance_contact_who_is_a_lead_is_emailed_once(schools):
+    lead = make_lead(schools[1])
+    _db.session.add(
+        SchoolFinance(
+            school_id=schools[1].id, finance_contact_name=lead.full_name,
+            finance_contact_email=lead.email.upper(),
+        )
+    )  # fmt: skip
+    booking = _booking(schools)
+    charge = _db.session.scalar(_db.select(Charge).where(Charge.booking_id == booking.id))
+    noon = utcnow().replace(hour=12, minute=0)
+
+    tick(noon + (charge.due_date - timedelta(days=7) - _today(noon)))
+
+    addresses = _db.session.scalars(
+        _db.select(OutboxEmail.to).where(OutboxEmail.subject.contains("is due by"))
+    ).all()
+    assert [address.lower() for address in addresses] == [lead.email.lower()]
 
 
 def test_a_charge_paid_before_it_is_due_is_not_reminded(schools):

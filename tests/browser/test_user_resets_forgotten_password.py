@@ -49,6 +49,7 @@ def test_a_user_resets_a_forgotten_password(
 
     sign_in_with_browser(page, "j.morris@tendringcoast.example", NEW_PASSWORD)
 
-    expect(page.get_by_role("heading", name="Tendring Coast Academy")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs you")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Tendring Coast Academy")
     expect(page.locator(".elp-header")).to_contain_text("Jo Morris")
     assert_accessible(page)

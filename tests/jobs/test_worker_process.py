@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from huey.storage import RedisStorage, SqliteStorage
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from elp.extensions import db as _db
 from elp.jobs import queue, schedule, services
-from elp.jobs.models import JobRun
+from elp.jobs.models import JobRun, TimerLock
 from elp.notifications import mailer
 from elp.notifications.models import OutboxEmail
 from elp.search import reindex_runs
@@ -163,6 +163,8 @@ def test_a_worker_killed_while_sending_leaves_a_run_that_is_retried(app, db, tmp
     with _db.engine.begin() as connection:
         connection.execute(update(JobRun).values(heartbeat_at=nine_minutes_ago))
         connection.execute(update(OutboxEmail).values(claimed_until=nine_minutes_ago))
+        # The dead worker may have taken this minute's turn of the recovery timer itself.
+        connection.execute(delete(TimerLock).where(TimerLock.name == "recover-lost-jobs"))
     huey = queue.huey
     huey.immediate = True  # this process's worker runs the recovery, and what it queues
     schedule.recover_lost_jobs()
